@@ -1,0 +1,12 @@
+package dev.polymath.cli;
+
+import dev.polymath.core.bench.BenchRegistry;
+
+/** Every benchmark the CLI can run. */
+final class Benchmarks {
+    private Benchmarks() {}
+
+    static BenchRegistry registry() {
+        return new BenchRegistry();
+    }
+}
