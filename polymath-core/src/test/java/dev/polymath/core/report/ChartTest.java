@@ -27,10 +27,10 @@ class ChartTest {
         Document d = XmlCheck.parse(bars().toSvg());
         List<Element> rects = XmlCheck.elements(d, "rect");
         assertEquals(5, rects.size(), "one rect per finite value, NaN leaves a gap");
-        Element linear0 = rects.get(0), linear2 = rects.get(2);   // 2.0 and 4.0
-        assertEquals(2.0, XmlCheck.num(linear2, "height") / XmlCheck.num(linear0, "height"), 0.01);
-        Element pcgrad0 = rects.get(3);                           // 1.0
-        assertEquals(2.0, XmlCheck.num(linear0, "height") / XmlCheck.num(pcgrad0, "height"), 0.01);
+        Element two = bar(rects, 2.0), four = bar(rects, 4.0), one = bar(rects, 1.0);
+        assertEquals(2.0, XmlCheck.num(four, "height") / XmlCheck.num(two, "height"), 0.01);
+        assertEquals(2.0, XmlCheck.num(two, "height") / XmlCheck.num(one, "height"), 0.01);
+        assertEquals(3.0, XmlCheck.num(bar(rects, 3.0), "height") / XmlCheck.num(one, "height"), 0.01);
     }
 
     @Test
@@ -39,10 +39,14 @@ class ChartTest {
         Element zero = XmlCheck.elements(d, "line").stream().filter(l -> l.getAttribute("class").equals("zero")).findFirst().orElseThrow();
         double y0 = XmlCheck.num(zero, "y1");
         List<Element> rects = XmlCheck.elements(d, "rect");
-        Element positive = rects.get(0), negative = rects.get(1);  // 2.0 and -1.0
+        Element positive = bar(rects, 2.0), negative = bar(rects, -1.0);
         assertEquals(y0, XmlCheck.num(positive, "y") + XmlCheck.num(positive, "height"), 0.02, "positive bar ends at the axis");
         assertEquals(y0, XmlCheck.num(negative, "y"), 0.02, "negative bar starts at the axis");
         assertEquals(0.5, XmlCheck.num(negative, "height") / XmlCheck.num(positive, "height"), 0.01);
+    }
+
+    private static Element bar(List<Element> rects, double value) {
+        return rects.stream().filter(r -> Double.parseDouble(r.getAttribute("data-value")) == value).findFirst().orElseThrow();
     }
 
     @Test

@@ -79,8 +79,9 @@ class ProgressTest {
         assertTrue(s.startsWith("\rtrain "), s);
         assertTrue(s.contains("[####"), s);
         assertTrue(s.contains("ETA"), s);
-        List<String> lines = s.lines().toList();
+        List<String> lines = List.of(s.split("\n"));
         assertEquals(2, lines.size(), "one redrawn line plus the summary");
+        assertTrue(s.chars().filter(c -> c == '\r').count() > 10, "redrawn in place");
         assertTrue(lines.get(1).startsWith("train: done 50/50"), lines.get(1));
     }
 

@@ -85,8 +85,8 @@ class RunTest {
         }
         assertTrue(id.matches("\\d{8}-\\d{6}-mtl-train-[0-9a-f]{6}"), id);
         assertEquals(runs.resolve(id).toAbsolutePath(), dir);
-        List<String> top = entries(runs);
-        assertEquals(List.of(Run.CHECKSUM_CACHE, id), top, "no staging folder left");
+        List<String> top = entries(runs).stream().filter(n -> !n.equals(Run.CHECKSUM_CACHE)).toList();
+        assertEquals(List.of(id), top, "no staging folder left");
         assertEquals(List.of(dir), Run.list(runs));
         for (String f : List.of("record.json", "metrics.json", "results.md", "report.html")) assertTrue(Files.isRegularFile(dir.resolve(f)), f);
         assertFalse(Files.exists(dir.resolve(".owner")));
@@ -115,9 +115,10 @@ class RunTest {
         assertEquals(5, metrics.at("/series/loss~1train/y").size());
 
         String md = Files.readString(dir.resolve("results.md"));
-        assertTrue(md.contains("| banking77 | 0.8153 |"), md);
-        assertTrue(md.contains("90.21") || md.contains("0.9021 ± 0.0040"), md);
-        assertTrue(md.contains("![Δm%](charts/01-m.svg)") || md.contains("charts/01-"), md);
+        assertTrue(md.matches("(?s).*\\| banking77 \\| +0\\.8153 \\|.*"), md);
+        assertTrue(md.contains("| clinc150  | 0.9021 ± 0.0040 |"), md);
+        assertTrue(md.contains("![Δm%](charts/01-m.svg)"), md);
+        assertTrue(md.contains("![loss](charts/02-loss.svg)"), md);
 
         String html = Files.readString(dir.resolve("report.html"));
         var f = DocumentBuilderFactory.newInstance();
