@@ -91,7 +91,7 @@ public record BarChart(String title, List<String> categories, List<Series> serie
         double maxCatW = 0;
         for (String c : categories) maxCatW = Math.max(maxCatW, Svg.textWidth(c, 11));
         boolean rotate = maxCatW > groupGuess - 6;
-        double bottom = rotate ? Math.min(140, 20 + maxCatW * 0.72) : 30;
+        double bottom = rotate ? Math.min(140, 22 + maxCatW * 0.58) : 30;   // sin(35°) of the longest label
 
         double left = 18 + tickLabelW + (yLabel.isBlank() ? 0 : 18);
         double right = 16;

@@ -160,9 +160,9 @@ public record LineChart(String title, List<Series> series, String xLabel, String
         // the id depends only on the clip geometry, so charts sharing a page can never clip each other wrongly
         String clipId = "pm-clip-" + Svg.n(left).replace('.', '_') + "-" + Svg.n(plotTop).replace('.', '_') + "-"
                 + Svg.n(plotW).replace('.', '_') + "-" + Svg.n(plotBottom).replace('.', '_');
-        svg.raw("<defs><clipPath id=\"" + clipId + "\"><polygon points=\"" + Svg.n(left) + "," + Svg.n(plotTop - 4) + " "
-                + Svg.n(left + plotW + 4) + "," + Svg.n(plotTop - 4) + " " + Svg.n(left + plotW + 4) + "," + Svg.n(plotBottom) + " "
-                + Svg.n(left) + "," + Svg.n(plotBottom) + "\"/></clipPath></defs>\n");
+        double l = left - 4, t = plotTop - 4, r = left + plotW + 4, bt = plotBottom + 4;   // room for markers on the edges
+        svg.raw("<defs><clipPath id=\"" + clipId + "\"><polygon points=\"" + Svg.n(l) + "," + Svg.n(t) + " " + Svg.n(r) + "," + Svg.n(t)
+                + " " + Svg.n(r) + "," + Svg.n(bt) + " " + Svg.n(l) + "," + Svg.n(bt) + "\"/></clipPath></defs>\n");
         svg.raw("<g clip-path=\"url(#" + clipId + ")\">\n");
         for (int s = 0; s < series.size(); s++) {
             Series se = series.get(s);

@@ -123,7 +123,7 @@ final class TableFormat {
 
     private static String alignAttr(Align a) {
         return switch (a) {
-            case LEFT -> "";
+            case LEFT -> " style=\"text-align:left\"";
             case RIGHT -> " class=\"num\" style=\"text-align:right\"";
             case CENTER -> " style=\"text-align:center\"";
         };
