@@ -19,7 +19,7 @@ public final class CodeVersion {
         String pkg = CodeVersion.class.getPackage().getImplementationVersion();
         String base = pkg == null ? "0.1.0-SNAPSHOT" : pkg;
         Path home = dev.polymath.core.data.DataPaths.home();
-        if (home == null || !Files.isDirectory(home.resolve(".git"))) return base;
+        if (home == null || !Files.exists(home.resolve(".git"))) return base;   // a file in git worktrees
         try {
             String commit = exec(home, "git", "rev-parse", "--short=12", "HEAD");
             if (commit.isEmpty()) return base;
