@@ -6,6 +6,7 @@ import dev.polymath.core.bench.BenchContext;
 import dev.polymath.core.bench.BenchResult;
 import dev.polymath.core.bench.Benchmark;
 import dev.polymath.core.bench.Figure;
+import dev.polymath.core.report.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,7 +44,7 @@ final class BenchCommand implements Callable<Integer> {
         var registry = Benchmarks.registry();
         if ("list".equals(name)) {
             var rows = registry.all().stream().map(b -> List.of(b.name(), b.description())).toList();
-            System.out.print(TextTable.render(List.of("benchmark", "what it measures"), rows));
+            System.out.print(Table.of("", List.of("benchmark", "what it measures"), rows).toText());
             return 0;
         }
         Benchmark b = registry.get(name);
@@ -75,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
                 if (r.polymath().figure(p.name()) == null) rows.add(List.of(p.name(), p.unit(), "-", fmt(p.value()), ""));
             }
         }
-        sb.append(TextTable.render(List.of("figure", "unit", "polymath", "peer", "ratio (>1: polymath better)"), rows));
+        sb.append(Table.of("", List.of("figure", "unit", "polymath", "peer", "ratio (>1: polymath better)"), rows).toText());
         sb.append("polymath settings: ").append(r.polymath().settings()).append('\n');
         if (r.peer() != null) sb.append("peer settings: ").append(r.peer().settings()).append('\n');
         if (r.peerSkipped() != null) sb.append("peer not run: ").append(r.peerSkipped()).append('\n');
