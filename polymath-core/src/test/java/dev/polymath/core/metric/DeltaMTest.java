@@ -65,6 +65,17 @@ class DeltaMTest {
     }
 
     @Test
+    void fromTasksUsesTheirDeclaredMetrics() {
+        // one task, accuracy 0.5 -> 0.6 (+20%) and mse 0.25 -> 0.20 (+20%): Δm = +20
+        var task = dev.polymath.core.task.Task.builder("t", dev.polymath.core.task.TaskKind.CLASSIFICATION)
+                .labels(List.of("x", "y")).metrics(MetricSpec.higher("accuracy"), MetricSpec.lower("mse"))
+                .split("test", List.of()).build();
+        var base = ScoreTable.builder("b").putAll("t", Map.of("accuracy", 0.5, "mse", 0.25)).build();
+        var mtl = ScoreTable.builder("m").putAll("t", Map.of("accuracy", 0.6, "mse", 0.20)).build();
+        assertEquals(20.0, DeltaM.compute(List.of(task), mtl, base).percent(), EPS);
+    }
+
+    @Test
     void missingOrZeroBaseline() {
         var mtl = ScoreTable.builder("multi-task").put("A", "accuracy", 0.84).put("B", "mse", 0.40).put("B", "pearson", 0.76).build();
         var missing = ScoreTable.builder("single-task baseline").put("A", "accuracy", 0.80).put("B", "mse", 0.50).build();
