@@ -129,7 +129,8 @@ public final class DatasetsCommand implements Runnable {
                     var stats = all.stream().filter(s -> s.task().equals(t.name()) && s.perClass() != null).toList();
                     if (stats.isEmpty()) continue;
                     out.println();
-                    out.println(t.name() + ": examples per class");
+                    out.println(t.name() + (t.kind() == dev.polymath.core.task.TaskKind.TAGGING ? ": tokens per tag"
+                            : ": examples per class"));
                     var header = new ArrayList<String>();
                     header.add("CLASS");
                     stats.forEach(s -> header.add(s.split().toUpperCase(Locale.ROOT)));

@@ -57,8 +57,9 @@ public final class NaturalInstructionsLoader {
         if (files.isEmpty()) throw new MissingDataException("no task files (*.json or *.json.gz) in " + tasksDir);
         var tasks = new ArrayList<Task>(files.size());
         for (Path f : files) tasks.add(loadTask(f));
+        long categories = tasks.stream().map(Task::category).distinct().count();
         return new TaskSuite(NAME, "Natural Instructions v1: crowdsourcing instructions for " + tasks.size()
-                + " generation tasks from 9 QA/reasoning datasets", tasks);
+                + " generation tasks in " + categories + " categories (source datasets)", tasks);
     }
 
     public static Task loadTask(Path file) {
