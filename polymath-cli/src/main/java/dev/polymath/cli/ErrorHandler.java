@@ -11,7 +11,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
         var err = cmd.getErr();
         String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        err.println("polymath " + cmd.getCommandName() + ": " + msg);
+        err.println(cmd.getCommandSpec().qualifiedName() + ": " + msg);
         if ("1".equals(System.getenv("POLYMATH_DEBUG"))) ex.printStackTrace(err);
         err.flush();
         return 1;

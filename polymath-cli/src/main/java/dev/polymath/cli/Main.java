@@ -7,7 +7,11 @@ import picocli.CommandLine.Command;
 @Command(name = "polymath", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "One model, many tasks: multi-task learning, meta-learning, few-shot adaptation, "
                 + "model merging and evaluation on the JVM.",
-        subcommands = {CommandLine.HelpCommand.class, BenchCommand.class})
+        subcommands = {
+                CommandLine.HelpCommand.class,
+                DatasetsCommand.class,
+                BenchCommand.class,
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec
