@@ -170,7 +170,7 @@ public record HeldOutSplit(Level level, TaskSuite train, TaskSuite eval, List<St
             var rng = Seeds.stream(seed, "held-out-instances:" + t.name());
             int[] order;
             if (t.kind() == TaskKind.CLASSIFICATION) {
-                order = Stratify.order(dev.polymath.core.sample.BatchSampler.classIndices(t, all), rng);
+                order = Stratify.order(BatchSampler.classIndices(t, all), rng);
             } else {
                 order = new int[n];
                 for (int i = 0; i < n; i++) order[i] = i;
