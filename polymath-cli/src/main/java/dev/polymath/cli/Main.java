@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
                 + "model merging and evaluation on the JVM.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                QuickstartCommand.class,
                 DatasetsCommand.class,
                 BenchCommand.class,
         })

@@ -56,6 +56,8 @@ public final class Progress implements AutoCloseable {
     }
 
     private static final long PLAIN_INTERVAL = TimeUnit.SECONDS.toNanos(5);
+    /** Quick steps stay silent: users only need progress on work that takes more than a few seconds. */
+    private static final long DEFAULT_GRACE = TimeUnit.SECONDS.toNanos(2);
     private static final long REDRAW_INTERVAL = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final String label;
@@ -66,12 +68,14 @@ public final class Progress implements AutoCloseable {
     private final LongSupplier clock;
     private final long startNanos;
     private final int width;
+    private final long grace;             // nothing is printed for work that ends sooner than this
 
     private final AtomicLong count = new AtomicLong();
     private volatile long nextDue;        // time of the next timed output
     private volatile int printedDecile;   // PLAIN: last 10% step printed
     private int lastLineLength;           // INTERACTIVE: to blank out a longer previous line
     private boolean closed;
+    private volatile boolean printedAny;
 
     private Progress(Builder b) {
         this.label = b.label;
@@ -81,6 +85,7 @@ public final class Progress implements AutoCloseable {
         this.mode = b.mode != null ? b.mode : (b.out == System.err ? Mode.detect() : Mode.PLAIN);
         this.clock = b.clock;
         this.width = b.width > 0 ? b.width : terminalWidth();
+        this.grace = b.grace >= 0 ? b.grace : (b.out == System.err ? DEFAULT_GRACE : 0);
         this.startNanos = clock.getAsLong();
         this.nextDue = startNanos + (mode == Mode.PLAIN ? PLAIN_INTERVAL : 0);
     }
@@ -103,6 +108,7 @@ public final class Progress implements AutoCloseable {
         long c = count.addAndGet(n);
         if (mode == Mode.QUIET) return;
         long now = clock.getAsLong();
+        if (now - startNanos < grace) return;
         boolean due = now >= nextDue;
         if (!due && mode == Mode.PLAIN && total > 0) due = decile(c) > printedDecile;
         if (due) emit(now);
@@ -132,6 +138,7 @@ public final class Progress implements AutoCloseable {
             int pad = Math.max(0, lastLineLength - line.length());
             out.print("\r" + line + " ".repeat(pad));
             out.flush();
+            printedAny = true;
             lastLineLength = line.length();
         } else {
             int d = decile(c);
@@ -142,6 +149,7 @@ public final class Progress implements AutoCloseable {
             nextDue = now + PLAIN_INTERVAL;
             out.println(plainLine(c, now));
             out.flush();
+            printedAny = true;
         }
     }
 
@@ -152,6 +160,7 @@ public final class Progress implements AutoCloseable {
         closed = true;
         if (mode == Mode.QUIET) return;
         long now = clock.getAsLong();
+        if (!printedAny && now - startNanos < grace) return;
         long c = count.get();
         double secs = Math.max(1e-9, (now - startNanos) / 1e9);
         String done = total > 0 ? Fmt.count(c) + "/" + Fmt.count(total) : Fmt.count(c);
@@ -243,6 +252,7 @@ public final class Progress implements AutoCloseable {
         private Mode mode;
         private LongSupplier clock = System::nanoTime;
         private int width;
+        private long grace = -1;
 
         private Builder(String label) {
             this.label = label;
@@ -280,6 +290,15 @@ public final class Progress implements AutoCloseable {
         /** Line width for the interactive bar (default {@code COLUMNS} or 100). */
         public Builder width(int columns) {
             this.width = columns;
+            return this;
+        }
+
+        /**
+         * Work that finishes within this time prints nothing at all (default 2 s on standard error, 0 on other
+         * streams).
+         */
+        public Builder grace(java.time.Duration quiet) {
+            this.grace = quiet.toNanos();
             return this;
         }
 

@@ -42,6 +42,32 @@ class ProgressTest {
     }
 
     @Test
+    void quickWorkWithinTheGracePeriodPrintsNothing() {
+        try (var p = Progress.builder("fast").total(100).out(out).mode(Progress.Mode.PLAIN).clock(now::get)
+                .grace(java.time.Duration.ofSeconds(2)).build()) {
+            for (int i = 0; i < 100; i++) {
+                advance(0.01);
+                p.step();
+            }
+        }
+        assertEquals("", text());
+    }
+
+    @Test
+    void slowWorkPrintsOnceTheGracePeriodIsOver() {
+        try (var p = Progress.builder("slow").total(10).out(out).mode(Progress.Mode.PLAIN).clock(now::get)
+                .grace(java.time.Duration.ofSeconds(2)).build()) {
+            for (int i = 0; i < 10; i++) {
+                advance(1);
+                p.step();
+            }
+        }
+        List<String> lines = text().lines().toList();
+        assertTrue(lines.get(0).startsWith("slow: 2/10"), text());
+        assertTrue(lines.get(lines.size() - 1).startsWith("slow: done 10/10"), text());
+    }
+
+    @Test
     void plainModeRateLimitsByTimeWhenSlow() {
         try (var p = Progress.builder("tasks").total(1_000_000).out(out).mode(Progress.Mode.PLAIN).clock(now::get).build()) {
             for (int i = 0; i < 60; i++) {

@@ -1,0 +1,184 @@
+package dev.polymath.cli;
+
+import dev.polymath.core.data.DatasetCatalog;
+import dev.polymath.core.data.MmluLoader;
+import dev.polymath.core.report.BarChart;
+import dev.polymath.core.report.Table;
+import dev.polymath.core.run.Progress;
+import dev.polymath.core.run.Run;
+import dev.polymath.core.sample.ClassSplit;
+import dev.polymath.core.sample.Episode;
+import dev.polymath.core.sample.EpisodePool;
+import dev.polymath.core.sample.EpisodeSampler;
+import dev.polymath.core.sample.EpisodeStats;
+import dev.polymath.core.sample.HeldOutSplit;
+import dev.polymath.core.sample.MixingStrategy;
+import dev.polymath.core.sample.TaskMixture;
+import dev.polymath.core.task.Task;
+import dev.polymath.core.task.TaskSuite;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code polymath quickstart}: the one-command tour on bundled data only. Each section is one capability,
+ * printed as a table, and the whole tour is written as a run record with an HTML report.
+ */
+@Command(name = "quickstart", description = "One-command tour of Polymath on the bundled data (under 3 minutes on 2 cores).")
+final class QuickstartCommand implements Callable<Integer> {
+
+    @Option(names = "--seed", description = "seed for every sampler (default: ${DEFAULT-VALUE})")
+    long seed = 42;
+
+    @Mixin
+    RunsOption runs = new RunsOption();
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() {
+        long t0 = System.nanoTime();
+        var config = new LinkedHashMap<String, Object>();
+        config.put("seed", seed);
+        config.put("datasets", List.of("clinc150", "banking77", "snips", "stsb", "mmlu", "bbh"));
+        try (Run run = Run.start(runs.dir(), "quickstart", config, seed)) {
+            out.println("Polymath quickstart: one model, many tasks, new tasks from a few examples (seed " + seed + ")");
+            out.println();
+            Map<String, TaskSuite> suites = data(run);
+            episodes(run, suites.get("clinc150"));
+            mixtures(run, suites);
+            heldOut(run, suites.get("mmlu"));
+            run.info("elapsed", String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - t0) / 1e9));
+            var dir = run.commit();
+            out.printf(Locale.ROOT, "Done in %.1f s. Report: %s%n", (System.nanoTime() - t0) / 1e9, dir.resolve("report.html"));
+        }
+        return 0;
+    }
+
+    /** 1. The bundled datasets as tasks: kinds, label sets, split sizes. */
+    private Map<String, TaskSuite> data(Run run) {
+        var names = List.of("clinc150", "banking77", "snips", "stsb", "mmlu", "bbh");
+        var suites = new LinkedHashMap<String, TaskSuite>();
+        var table = Table.builder("1. Task data: bundled datasets loaded as tasks")
+                .columns("dataset", "tasks", "kinds", "labels (first task)", "train", "validation", "test", "licence");
+        try (var p = Progress.builder("loading datasets").total(names.size()).unit("datasets").build()) {
+            for (String name : names) {
+                TaskSuite s = DatasetCatalog.load(name);
+                suites.put(name, s);
+                run.dataset(name, DatasetCatalog.locate(name));
+                var kinds = s.tasks().stream().map(t -> t.kind().id()).distinct().toList();
+                table.row(name, s.size(), String.join(", ", kinds), s.tasks().get(0).labels().size(),
+                        total(s, Task.TRAIN), total(s, Task.VALIDATION), total(s, Task.TEST), DatasetCatalog.entry(name).licence());
+                p.step();
+            }
+        }
+        print(run, table.note("Counts are examples summed over a dataset's tasks; CLINC150 counts each utterance once per "
+                + "task view (intent, domain, per-domain).").build());
+        return suites;
+    }
+
+    /** 2. Meta-learning episodes over CLINC150 intents, with classes split by domain. */
+    private void episodes(Run run, TaskSuite clinc) {
+        Task intents = clinc.task("clinc150/intent");
+        Map<String, String> domainOf = new LinkedHashMap<>();
+        for (Task t : clinc.tasks()) {
+            if (t.name().startsWith("clinc150/by-domain/")) for (String l : t.labels()) domainOf.put(l, t.category());
+        }
+        ClassSplit split = ClassSplit.byGroups(intents.labels(), domainOf, 6, 2, 2, seed);
+        var sampler = EpisodeSampler.over(intents).split(Task.TEST).shape(5, 5, 15).classes(split.test()).seed(seed).build();
+        EpisodePool pool;
+        try (var p = Progress.builder("sampling test episodes").total(600).unit("episodes").build()) {
+            var list = new ArrayList<Episode>();
+            for (int i = 0; i < 600; i++) { list.add(sampler.episode(i)); p.step(); }
+            pool = new EpisodePool(sampler.describe(), list);
+        }
+        EpisodeStats stats = EpisodeStats.of(pool.episodes());
+        Episode first = pool.get(0);
+        var t = Table.builder("2. Episodes: 5-way 5-shot CLINC150 intents, meta-test classes from held-out domains")
+                .columns("episode label", "intent", "domain", "support", "query");
+        for (int c = 0; c < first.ways(); c++) {
+            String cls = first.className(c);
+            t.row(c, cls, domainOf.get(cls), first.support().stream().filter(e -> e.label() == first.episodeLabel(cls)).count(),
+                    first.query().stream().filter(e -> e.label() == first.episodeLabel(cls)).count());
+        }
+        print(run, t.note("meta-train/validation/test classes: " + split.train().size() + "/" + split.validation().size()
+                + "/" + split.test().size() + " intents (6/2/2 domains). Fixed pool of 600 test episodes, fingerprint "
+                + pool.fingerprint() + ": " + stats.toString().replace('\n', ' ')).build());
+        run.value("episodes.pool_fingerprint", pool.fingerprint());
+        run.value("episodes.classes_used", stats.classesUsed());
+    }
+
+    /** 3. Task mixtures: how much each task is sampled under each strategy. */
+    private void mixtures(Run run, Map<String, TaskSuite> suites) {
+        Task banking = suites.get("banking77").tasks().get(0);
+        // A new customer's task: BANKING77 with only its DNNC 5-shot split (5 examples per intent) for training.
+        Task newCustomer = banking.withName("banking77 (5-shot)").withSplits(Map.of(Task.TRAIN, banking.split("train_5")));
+        List<Task> tasks = List.of(suites.get("clinc150").task("clinc150/intent"), banking,
+                suites.get("snips").task("snips/intent"), suites.get("stsb").tasks().get(0), newCustomer);
+        var strategies = List.of("proportional", "examples-capped:3000", "temperature:2:3000", "uniform");
+        var t = Table.builder("3. Task mixtures: share of training batches per task (train splits)")
+                .columns(cols(strategies)).decimals(3);
+        var chart = BarChart.builder("Mixture probability per task").yLabel("probability");
+        var rows = new ArrayList<List<Object>>();
+        double[][] p = new double[strategies.size()][];
+        for (int s = 0; s < strategies.size(); s++) {
+            p[s] = TaskMixture.of(tasks, Task.TRAIN, MixingStrategy.parse(strategies.get(s)), seed).probabilities();
+        }
+        chart.categories(tasks.stream().map(Task::name).toArray(String[]::new));
+        for (int s = 0; s < strategies.size(); s++) chart.series(strategies.get(s), p[s]);
+        for (int i = 0; i < tasks.size(); i++) {
+            var row = new ArrayList<Object>();
+            Task task = tasks.get(i);
+            row.add(task.name());
+            row.add(task.size(Task.TRAIN));
+            for (int s = 0; s < strategies.size(); s++) row.add(p[s][i]);
+            rows.add(row);
+        }
+        rows.forEach(t::row);
+        print(run, t.note("temperature:T:K samples task t with probability proportional to min(n_t, K)^(1/T) (T5 / OPT-IML).").build());
+        run.chart(chart.build());
+    }
+
+    /** 4. Held-out generalization splits at three levels, on MMLU's 57 subjects. */
+    private void heldOut(Run run, TaskSuite mmlu) {
+        TaskSuite grouped = MmluLoader.byGroup(mmlu);
+        var splits = List.of(
+                HeldOutSplit.categories(grouped, 1, seed),
+                HeldOutSplit.tasks(grouped, 2, seed),
+                HeldOutSplit.instances(grouped, Task.TEST, 0.2, seed));
+        var t = Table.builder("4. Held-out splits on MMLU (57 subjects in 4 groups)")
+                .columns("level", "train tasks", "eval tasks", "held out");
+        for (var s : splits) {
+            String held = s.heldOut().size() > 4 ? String.join(", ", s.heldOut().subList(0, 4)) + ", ... (" + s.heldOut().size() + ")"
+                    : String.join(", ", s.heldOut());
+            t.row(s.level().id(), s.train().size(), s.eval().size(), held);
+        }
+        print(run, t.build());
+    }
+
+    private void print(Run run, Table table) {
+        out.print(table.toText());
+        out.println();
+        run.table(table);
+    }
+
+    private static List<String> cols(List<String> strategies) {
+        var c = new ArrayList<String>();
+        c.add("task");
+        c.add("examples");
+        c.addAll(strategies);
+        return c;
+    }
+
+    private static long total(TaskSuite s, String split) {
+        return s.tasks().stream().mapToLong(t -> t.size(split)).sum();
+    }
+}
