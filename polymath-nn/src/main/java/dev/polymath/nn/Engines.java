@@ -1,0 +1,35 @@
+package dev.polymath.nn;
+
+import ai.djl.engine.Engine;
+
+/**
+ * The PyTorch engine, configured once: native thread counts are set explicitly (oversubscribing two cores
+ * costs 2-4x) and nothing is downloaded (the native library ships in the pytorch-native-cpu jar).
+ */
+public final class Engines {
+    private Engines() {}
+
+    private static volatile boolean configured;
+
+    /** Threads from {@code -Dpolymath.threads}, else the number of cores. */
+    public static int defaultThreads() {
+        return Integer.getInteger("polymath.threads", Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The PyTorch engine with intra-op threads = {@code threads} and inter-op threads = 1. */
+    public static synchronized Engine pytorch(int threads) {
+        if (!configured) {
+            // DJL reads these before the engine loads; offline keeps it from ever reaching for the network.
+            System.setProperty("ai.djl.offline", "true");
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+            System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
+            configured = true;
+        }
+        return Engine.getEngine("PyTorch");
+    }
+
+    public static Engine pytorch() {
+        return pytorch(defaultThreads());
+    }
+}
