@@ -12,7 +12,7 @@ package dev.polymath.text.encoder;
  */
 public record EncoderSettings(int batchSize, int maxLength, int threads, Pooling pooling, boolean normalize) {
 
-    public static final int DEFAULT_BATCH_SIZE = 64;
+    public static final int DEFAULT_BATCH_SIZE = 32;
 
     public EncoderSettings {
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
@@ -21,7 +21,7 @@ public record EncoderSettings(int batchSize, int maxLength, int threads, Pooling
         if (pooling == null) throw new IllegalArgumentException("pooling is required");
     }
 
-    /** Batch 64, model's max length, default threads, mean pooling, normalized: what all-MiniLM-L6-v2 was trained for. */
+    /** Batch 32, model's max length, default threads, mean pooling, normalized: what all-MiniLM-L6-v2 was trained for. */
     public static EncoderSettings defaults() {
         return new EncoderSettings(DEFAULT_BATCH_SIZE, 0, 0, Pooling.MEAN, true);
     }

@@ -12,7 +12,7 @@ public final class MiniLmTestSupport {
         return source;
     }
 
-    /** Mean pooling, normalized, batch 64, 2 threads. Never closed: the JVM exit releases it. */
+    /** Mean pooling, normalized, batch 32, 2 threads. Never closed: the JVM exit releases it. */
     public static synchronized OnnxSentenceEncoder encoder() {
         if (encoder == null) encoder = OnnxSentenceEncoder.open(source(), EncoderSettings.defaults().withThreads(2));
         return encoder;
