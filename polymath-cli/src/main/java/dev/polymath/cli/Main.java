@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "polymath", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "One model, many tasks: multi-task learning, meta-learning, few-shot adaptation, "
                 + "model merging and evaluation on the JVM.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, EncodeCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
