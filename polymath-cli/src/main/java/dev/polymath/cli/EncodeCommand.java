@@ -88,7 +88,16 @@ public final class EncodeCommand implements Callable<Integer> {
         OnnxSentenceEncoder onnx = OnnxSentenceEncoder.open(source, settings);
         err.println("encode: model " + onnx.describe());
         err.flush();
-        try (SentenceEncoder encoder = cache == null ? onnx : new CachedEncoder(onnx, new EmbeddingCache(cache))) {
+        SentenceEncoder opened = onnx;
+        if (cache != null) {
+            try {
+                opened = new CachedEncoder(onnx, new EmbeddingCache(cache));
+            } catch (RuntimeException e) {
+                onnx.close();
+                throw e;
+            }
+        }
+        try (SentenceEncoder encoder = opened) {
             if (eval) {
                 var result = QuickEval.run(encoder, onnx.describe(), line -> { err.println("encode: " + line); err.flush(); });
                 out.println(result.table());

@@ -50,8 +50,9 @@ public final class CachedEncoder implements SentenceEncoder {
                 for (int i : missing.get(todo.get(k))) fresh.copyRow(k, out, i * dim);
             }
             namespace.put(todo, fresh);
+        } else {
+            progress.onProgress(n, n);
         }
-        progress.onProgress(n, n);
         return new FloatMatrix(n, dim, out);
     }
 
