@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 QuickstartCommand.class,
                 DatasetsCommand.class,
+                EncodeCommand.class,
                 MergeCommand.class,
                 BenchCommand.class,
         })

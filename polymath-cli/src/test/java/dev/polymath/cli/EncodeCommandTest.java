@@ -1,0 +1,73 @@
+package dev.polymath.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class EncodeCommandTest {
+
+    private static int run(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
+        var cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(new ErrorHandler());
+        cli.setOut(new java.io.PrintWriter(new PrintStream(out, true, StandardCharsets.UTF_8), true));
+        cli.setErr(new java.io.PrintWriter(new PrintStream(err, true, StandardCharsets.UTF_8), true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void encodesAFileToNpyAndReusesTheCache(@TempDir Path dir) throws IOException {
+        Path in = dir.resolve("texts.txt");
+        Files.writeString(in, "The weather is lovely today.\nIt's so sunny outside!\nHe drove to the stadium.\n");
+        Path npy = dir.resolve("out.npy");
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int rc = run(out, err, "encode", "--input", in.toString(), "--output", npy.toString(), "--threads", "2",
+                "--cache", dir.resolve("cache").toString());
+        assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("wrote 3 x 384 embeddings"), out.toString(StandardCharsets.UTF_8));
+        byte[] b = Files.readAllBytes(npy);
+        int hlen = ByteBuffer.wrap(b, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort();
+        assertTrue(new String(b, 10, hlen, StandardCharsets.US_ASCII).contains("'shape': (3, 384)"));
+        assertEquals(10 + hlen + 3 * 384 * 4, b.length);
+
+        var err2 = new ByteArrayOutputStream();
+        Path st = dir.resolve("out.safetensors");
+        rc = run(new ByteArrayOutputStream(), err2, "encode", "--input", in.toString(), "--output", st.toString(), "--threads", "2",
+                "--cache", dir.resolve("cache").toString());
+        assertEquals(0, rc, err2.toString(StandardCharsets.UTF_8));
+        assertTrue(err2.toString(StandardCharsets.UTF_8).contains("3 hits, 0 encoded"), err2.toString(StandardCharsets.UTF_8));
+        assertTrue(Files.size(st) > 3 * 384 * 4);
+    }
+
+    @Test
+    void clearErrorsForBadArguments(@TempDir Path dir) throws IOException {
+        var err = new ByteArrayOutputStream();
+        assertNotEquals(0, run(new ByteArrayOutputStream(), err, "encode", "--input", "x.txt"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--input and --output"), err.toString(StandardCharsets.UTF_8));
+
+        Path in = dir.resolve("t.txt");
+        Files.writeString(in, "one\n\nthree\n");
+        var err2 = new ByteArrayOutputStream();
+        assertEquals(1, run(new ByteArrayOutputStream(), err2, "encode", "--input", in.toString(), "--output", dir.resolve("o.npy").toString()));
+        assertTrue(err2.toString(StandardCharsets.UTF_8).contains(":2") && err2.toString(StandardCharsets.UTF_8).contains("blank line"),
+                err2.toString(StandardCharsets.UTF_8));
+
+        var err3 = new ByteArrayOutputStream();
+        Files.writeString(in, "one\n");
+        assertEquals(1, run(new ByteArrayOutputStream(), err3, "encode", "--model", dir.resolve("missing").toString(),
+                "--input", in.toString(), "--output", dir.resolve("o.npy").toString()));
+        assertTrue(err3.toString(StandardCharsets.UTF_8).contains("does not exist"), err3.toString(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,264 @@
+package dev.polymath.text.encoder;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.polymath.text.FloatMatrix;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A BERT-family sentence encoder on ONNX Runtime: tokenizes a list of texts in one native call, sorts them by
+ * token length, runs batches padded to the longest text in each batch, pools the last hidden state with the
+ * attention mask (mean) or takes [CLS], optionally L2-normalizes, and returns the vectors in input order.
+ *
+ * <p>Inputs are found by name: {@code input_ids} and {@code attention_mask} are required, {@code token_type_ids}
+ * is fed (all zeros) when the graph has it. The output used is {@code last_hidden_state} (or
+ * {@code token_embeddings}, else the first rank-3 float output). ONNX Runtime runs with the given number of
+ * intra-op threads and one inter-op thread.
+ *
+ * <p>Empty texts are allowed and encode as {@code [CLS] [SEP]} (what sentence-transformers does); null texts are
+ * rejected. Texts longer than the max length are truncated; each {@code encode} call logs one warning with the
+ * count, and {@link #stats()} keeps the total. One encoder may be used by one thread at a time.
+ */
+public final class OnnxSentenceEncoder implements SentenceEncoder {
+    private static final System.Logger LOG = System.getLogger(OnnxSentenceEncoder.class.getName());
+
+    private final ModelSource source;
+    private final EncoderSettings settings;
+    private final int maxLength;
+    private final int threads;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final TextTokenizer tokenizer;
+    private final String outputName;
+    private final boolean hasTokenTypes;
+    private final boolean int32Inputs;
+    private final int dimension;
+    private final EncoderIdentity identity;
+    private EncodeStats stats = EncodeStats.ZERO;
+
+    private OnnxSentenceEncoder(ModelSource source, EncoderSettings settings) {
+        this.source = source;
+        this.settings = settings;
+        source.validate();
+        this.maxLength = settings.maxLength() == 0 ? source.defaultMaxLength() : settings.maxLength();
+        long positions = positionRows(source);
+        if (positions > 0 && maxLength > positions) {
+            throw new ModelLoadException("max length " + maxLength + " exceeds the " + positions + " positions of " + source.onnxLabel());
+        }
+        this.threads = settings.effectiveThreads();
+        this.env = OrtEnvironment.getEnvironment();
+        OrtSession s = null;
+        TextTokenizer t = null;
+        try {
+            var opts = new OrtSession.SessionOptions();
+            opts.setIntraOpNumThreads(threads);
+            opts.setInterOpNumThreads(1);
+            opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            s = env.createSession(source.onnxBytes(), opts);
+            opts.close();
+            Map<String, NodeInfo> inputs = s.getInputInfo();
+            if (!inputs.containsKey("input_ids") || !inputs.containsKey("attention_mask")) {
+                throw new ModelLoadException(source.onnxLabel() + " has inputs " + inputs.keySet()
+                        + "; a BERT-family encoder needs input_ids and attention_mask (and optionally token_type_ids)");
+            }
+            for (String in : inputs.keySet()) {
+                if (!Set.of("input_ids", "attention_mask", "token_type_ids").contains(in)) {
+                    throw new ModelLoadException(source.onnxLabel() + " has an input '" + in + "' this encoder cannot feed; inputs: " + inputs.keySet());
+                }
+            }
+            this.hasTokenTypes = inputs.containsKey("token_type_ids");
+            OnnxJavaType idType = ((TensorInfo) inputs.get("input_ids").getInfo()).type;
+            if (idType != OnnxJavaType.INT64 && idType != OnnxJavaType.INT32) {
+                throw new ModelLoadException(source.onnxLabel() + " input_ids has type " + idType + "; expected int64 or int32");
+            }
+            this.int32Inputs = idType == OnnxJavaType.INT32;
+            Map<String, NodeInfo> outputs = s.getOutputInfo();
+            String out = null;
+            for (String cand : List.of("last_hidden_state", "token_embeddings")) if (outputs.containsKey(cand)) { out = cand; break; }
+            if (out == null) {
+                for (var e : outputs.entrySet()) {
+                    if (e.getValue().getInfo() instanceof TensorInfo ti && ti.getShape().length == 3 && ti.type == OnnxJavaType.FLOAT) { out = e.getKey(); break; }
+                }
+            }
+            if (out == null) throw new ModelLoadException(source.onnxLabel() + " has no [batch, seq, hidden] float output; outputs: " + outputs.keySet());
+            this.outputName = out;
+            long[] shape = ((TensorInfo) outputs.get(out).getInfo()).getShape();
+            this.session = s;
+            t = TextTokenizer.fromJson(source.tokenizerJson(), source.tokenizerLabel());
+            this.tokenizer = t;
+            this.dimension = shape[2] > 0 ? (int) shape[2] : probeDimension();
+        } catch (OrtException e) {
+            closeQuietly(s, t);
+            throw new ModelLoadException("ONNX Runtime could not load " + source.onnxLabel() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(s, t);
+            throw e;
+        }
+        this.identity = new EncoderIdentity(source.checksum(), settings.pooling(), settings.normalize(), maxLength, dimension);
+    }
+
+    /** Opens {@code source} with {@code settings}; fails with {@link ModelLoadException} naming the file at fault. */
+    public static OnnxSentenceEncoder open(ModelSource source, EncoderSettings settings) {
+        return new OnnxSentenceEncoder(source, settings);
+    }
+
+    /** The built-in all-MiniLM-L6-v2 with default settings. */
+    public static OnnxSentenceEncoder miniLm() {
+        return open(ModelSource.builtinMiniLm(), EncoderSettings.defaults());
+    }
+
+    private static long positionRows(ModelSource source) {
+        for (var e : source.initializerShapes().entrySet()) {
+            if (e.getKey().contains("position_embeddings") && e.getValue().length == 2) return e.getValue()[0];
+        }
+        return -1;
+    }
+
+    private int probeDimension() throws OrtException {
+        var tokens = tokenizer.encode(List.of(""), maxLength);
+        float[][] holder = new float[1][];
+        int[] dimHolder = new int[1];
+        runBatch(new long[][] {tokens.ids()[0]}, new int[] {0}, holder, dimHolder);
+        return dimHolder[0];
+    }
+
+    private static void closeQuietly(OrtSession s, TextTokenizer t) {
+        try { if (s != null) s.close(); } catch (OrtException ignored) { /* closing after a failure */ }
+        if (t != null) t.close();
+    }
+
+    @Override
+    public FloatMatrix encode(List<String> texts, ProgressListener progress) {
+        long start = System.nanoTime();
+        int n = texts.size();
+        float[] out = new float[Math.multiplyExact(n, dimension)];
+        if (n == 0) return new FloatMatrix(0, dimension, out);
+        TextTokenizer.Tokens tokens = tokenizer.encode(texts, maxLength);
+        long[][] ids = tokens.ids();
+        // Longest first: similar lengths share a batch (little padding), and an out-of-memory shows at once.
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> Integer.compare(ids[b].length, ids[a].length));
+        long realTokens = 0, padded = 0, batches = 0;
+        int batchSize = settings.batchSize();
+        float[][] pooledHolder = {out};
+        int[] dimHolder = new int[1];
+        for (int from = 0; from < n; from += batchSize) {
+            int to = Math.min(n, from + batchSize);
+            long[][] batch = new long[to - from][];
+            int[] rows = new int[to - from];
+            for (int k = from; k < to; k++) {
+                batch[k - from] = ids[order[k]];
+                rows[k - from] = order[k];
+                realTokens += ids[order[k]].length;
+            }
+            padded += (long) batch.length * batch[0].length;
+            try {
+                runBatch(batch, rows, pooledHolder, dimHolder);
+            } catch (OrtException e) {
+                throw new IllegalStateException("ONNX Runtime failed on a batch of " + batch.length + " texts of up to "
+                        + batch[0].length + " tokens: " + e.getMessage(), e);
+            }
+            batches++;
+            progress.onProgress(to, n);
+        }
+        if (settings.normalize()) for (int i = 0; i < n; i++) Pooler.l2Normalize(out, i * dimension, dimension);
+        if (tokens.truncated() > 0) {
+            LOG.log(System.Logger.Level.WARNING, "{0} of {1} texts were longer than {2} tokens (longest {3}) and were truncated",
+                    tokens.truncated(), n, maxLength, tokens.longestBeforeTruncation());
+        }
+        stats = stats.plus(n, realTokens, padded, tokens.truncated(), tokens.longestBeforeTruncation(), batches, System.nanoTime() - start);
+        return new FloatMatrix(n, dimension, out);
+    }
+
+    /**
+     * Runs one batch (texts of possibly different lengths, padded here to the longest) and pools row b into
+     * {@code outHolder[0]} at row {@code rows[b]}; when {@code outHolder[0]} is null only the dimension is learned.
+     */
+    private void runBatch(long[][] batch, int[] rows, float[][] outHolder, int[] dimHolder) throws OrtException {
+        int b = batch.length;
+        int seq = 0;
+        for (long[] x : batch) seq = Math.max(seq, x.length);
+        long[] ids = new long[b * seq];
+        long[] mask = new long[b * seq];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(batch[i], 0, ids, i * seq, batch[i].length);
+            Arrays.fill(mask, i * seq, i * seq + batch[i].length, 1L);
+        }
+        long[] shape = {b, seq};
+        var inputs = new HashMap<String, OnnxTensor>();
+        try {
+            inputs.put("input_ids", tensor(ids, shape));
+            inputs.put("attention_mask", tensor(mask, shape));
+            if (hasTokenTypes) inputs.put("token_type_ids", tensor(new long[b * seq], shape));
+            try (OrtSession.Result result = session.run(inputs, Set.of(outputName))) {
+                OnnxValue v = result.get(outputName).orElseThrow(() -> new IllegalStateException("ONNX Runtime returned no " + outputName));
+                OnnxTensor t = (OnnxTensor) v;
+                long[] outShape = t.getInfo().getShape();
+                int dim = (int) outShape[2];
+                dimHolder[0] = dim;
+                if (outHolder[0] == null) return;
+                FloatBuffer fb = t.getFloatBuffer();
+                float[] hidden = new float[fb.remaining()];
+                fb.get(hidden);
+                Pooler.pool(settings.pooling(), hidden, mask, b, seq, dim, outHolder[0], rows);
+            }
+        } finally {
+            for (OnnxTensor t : inputs.values()) t.close();
+        }
+    }
+
+    private OnnxTensor tensor(long[] data, long[] shape) throws OrtException {
+        if (int32Inputs) {
+            int[] ints = new int[data.length];
+            for (int i = 0; i < data.length; i++) ints[i] = Math.toIntExact(data[i]);
+            return OnnxTensor.createTensor(env, IntBuffer.wrap(ints), shape);
+        }
+        return OnnxTensor.createTensor(env, LongBuffer.wrap(data), shape);
+    }
+
+    @Override
+    public int dimension() { return dimension; }
+
+    @Override
+    public EncoderIdentity identity() { return identity; }
+
+    public ModelSource source() { return source; }
+    public EncoderSettings settings() { return settings; }
+    /** The max length in force (the setting, or the model's default). */
+    public int maxLength() { return maxLength; }
+    public int threads() { return threads; }
+    public TextTokenizer tokenizer() { return tokenizer; }
+    public EncodeStats stats() { return stats; }
+
+    /** A one-line description for logs and reports. */
+    public String describe() {
+        return source.name() + " sha256=" + source.checksum().substring(0, 12) + " dim=" + dimension + " pooling=" + settings.pooling().id()
+                + " normalize=" + settings.normalize() + " maxLength=" + maxLength + " batch=" + settings.batchSize() + " threads=" + threads;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("could not close ONNX session: " + e.getMessage(), e);
+        } finally {
+            tokenizer.close();
+        }
+    }
+}

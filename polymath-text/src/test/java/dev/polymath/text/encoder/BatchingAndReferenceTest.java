@@ -1,0 +1,117 @@
+package dev.polymath.text.encoder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.polymath.text.FloatMatrix;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+
+class BatchingAndReferenceTest {
+
+    /** 50 real BANKING77-style and general sentences of varied length (written for this test). */
+    static final List<String> SENTENCES = List.of(
+            "How do I locate my card?",
+            "I still have not received my new card, I ordered over a week ago.",
+            "Can I change my PIN at any cash machine?",
+            "Why was I charged an extra fee for my transfer?",
+            "My top-up failed, what should I do?",
+            "The exchange rate on my last payment looks wrong.",
+            "Is it possible to get a refund for an item I returned?",
+            "I think someone else used my card without permission.",
+            "What currencies can I hold in my account?",
+            "How long does a bank transfer from the UK take?",
+            "hello",
+            "",
+            "Please help!!!",
+            "My salary hasn't shown up yet even though my employer says it was sent on Monday morning.",
+            "Are there any fees for using an ATM abroad, and if so how much are they in euros?",
+            "The weather is lovely today.",
+            "It's so sunny outside!",
+            "He drove to the stadium.",
+            "A man is playing a guitar.",
+            "A woman is slicing an onion with a large kitchen knife.",
+            "Two dogs are running through a snowy field.",
+            "The stock market fell sharply after the announcement.",
+            "She has been learning Japanese for three years.",
+            "Can you recommend a good book about the history of mathematics?",
+            "Quantum computers use qubits instead of classical bits.",
+            "I lost my wallet on the train this morning.",
+            "Where can I find the nearest branch?",
+            "Disposable virtual cards: how do they work?",
+            "Why is my card payment still pending after three days?",
+            "I would like to close my account and withdraw everything.",
+            "Verify my identity",
+            "The app keeps crashing when I try to log in.",
+            "Can I add money with Apple Pay?",
+            "What is the maximum amount I can transfer per day?",
+            "I was charged twice for the same purchase at the supermarket.",
+            "How do I activate my contactless payments?",
+            "Ünïcödé text with accents: café, naïve, résumé.",
+            "数字 and mixed scripts 123 456",
+            "Numbers like 3.14159 and 2,718 and dates like 2024-01-31.",
+            "Tabs\tand   multiple    spaces",
+            "A very long sentence that goes on and on, listing apples, pears, plums, cherries, grapes, melons, lemons, limes, oranges, and many other fruits that one might find at a market on a sunny Saturday.",
+            "The cat sat on the mat.",
+            "The mat was sat on by the cat.",
+            "Machine learning models can overfit small datasets.",
+            "Few-shot learning adapts models from a handful of examples.",
+            "Is my money safe with you?",
+            "Card declined at the petrol station.",
+            "transfer to wrong account help",
+            "How do I get a physical card in addition to the virtual one?",
+            "Thanks, that solved it.");
+
+    @Test
+    void batchedEqualsOneAtATimeAndOrderIsKept() {
+        var enc = MiniLmTestSupport.encoder();
+        FloatMatrix batched = enc.encode(SENTENCES);
+        try (var small = OnnxSentenceEncoder.open(MiniLmTestSupport.source(), EncoderSettings.defaults().withThreads(2).withBatchSize(7))) {
+            FloatMatrix sevens = small.encode(SENTENCES);
+            for (int i = 0; i < SENTENCES.size(); i++) {
+                float[] single = enc.encode(SENTENCES.get(i));
+                float[] b = batched.row(i), s7 = sevens.row(i);
+                for (int d = 0; d < single.length; d++) {
+                    assertEquals(single[d], b[d], 1e-5, "text " + i + " dim " + d + " batch 32 vs single");
+                    assertEquals(single[d], s7[d], 1e-5, "text " + i + " dim " + d + " batch 7 vs single");
+                }
+            }
+        }
+    }
+
+    @Test
+    void sameVectorsAsLangchain4jAllMiniLm() {
+        List<String> texts = SENTENCES.stream().filter(t -> !t.isBlank()).toList(); // langchain4j rejects blank segments
+        var ours = MiniLmTestSupport.encoder().encode(texts);
+        var pool = Executors.newFixedThreadPool(2);
+        try {
+            var model = new AllMiniLmL6V2EmbeddingModel(pool);
+            var segs = new ArrayList<TextSegment>();
+            for (String s : texts) segs.add(TextSegment.from(s));
+            var theirs = model.embedAll(segs).content();
+            assertEquals(49, texts.size());
+            for (int i = 0; i < texts.size(); i++) {
+                double cos = FloatMatrix.cosine(ours.row(i), theirs.get(i).vector());
+                assertTrue(cos >= 0.9999, "text " + i + " cosine " + cos);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void clsPoolingAndNoNormalizationDiffer() {
+        try (var cls = OnnxSentenceEncoder.open(MiniLmTestSupport.source(),
+                EncoderSettings.defaults().withThreads(2).withPooling(Pooling.CLS).withNormalize(false))) {
+            float[] v = cls.encode("The weather is lovely today.");
+            double norm = 0;
+            for (float x : v) norm += x * x;
+            assertTrue(Math.abs(Math.sqrt(norm) - 1) > 0.01, "not normalized");
+            assertTrue(cls.identity().pooling() == Pooling.CLS && !cls.identity().normalize());
+        }
+    }
+}
