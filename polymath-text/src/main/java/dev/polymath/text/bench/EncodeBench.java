@@ -1,0 +1,52 @@
+package dev.polymath.text.bench;
+
+import dev.polymath.core.bench.BenchContext;
+import dev.polymath.core.bench.BenchResult;
+import dev.polymath.core.bench.BenchSide;
+import dev.polymath.core.bench.Benchmark;
+import dev.polymath.core.bench.Figure;
+import dev.polymath.text.data.TextDatasets;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * {@code polymath bench encode}: sentences per second embedding the BANKING77 test set with MiniLM, Polymath's
+ * batched ONNX encoder vs langchain4j's {@code AllMiniLmL6V2EmbeddingModel} (the peer here is a JVM library,
+ * run in the same process on the same texts).
+ */
+public final class EncodeBench implements Benchmark {
+    @Override
+    public String name() {
+        return "encode";
+    }
+
+    @Override
+    public String description() {
+        return "MiniLM embeddings of BANKING77 test (3080 texts): batched ONNX vs langchain4j, same texts, same run";
+    }
+
+    @Override
+    public BenchResult run(BenchContext ctx) {
+        List<String> texts = TextDatasets.texts(ctx.option("input", "banking77:test"));
+        if (ctx.quick()) texts = texts.subList(0, Math.min(256, texts.size()));
+        int batch = Integer.parseInt(ctx.option("batch", "32"));
+        var r = EncodeBenchmark.run(texts, ctx.threads(), batch, ctx.log()::println);
+        var common = new LinkedHashMap<String, Object>();
+        common.put("texts", r.texts());
+        common.put("model", "all-MiniLM-L6-v2 fp32 ONNX (from the langchain4j jar)");
+        common.put("machine", r.machine());
+        var ours = new LinkedHashMap<String, Object>(common);
+        ours.put("batch", r.batchSize());
+        ours.put("onnx_intra_op_threads", r.threads());
+        var theirs = new LinkedHashMap<String, Object>(common);
+        theirs.put("executor_threads", r.threads());
+        theirs.put("batching", "none (one text per ONNX call, langchain4j default)");
+        return new BenchResult(name(), description(),
+                new BenchSide("polymath", ours, List.of(Figure.rate("sentences_per_second", r.polymathPerSecond(), "sentences/s"))),
+                new BenchSide("langchain4j", theirs, List.of(Figure.rate("sentences_per_second", r.langchainPerSecond(), "sentences/s"))),
+                null,
+                List.of(String.format(java.util.Locale.ROOT, "max cosine difference between the two encoders: %.2e",
+                        r.maxCosineDifference())));
+    }
+}
