@@ -4,7 +4,8 @@ package dev.polymath.nn.mtl.weighting;
  * GradNorm: Chen et al., "GradNorm: Gradient Normalization for Adaptive Loss Balancing in Deep Multitask
  * Networks", ICML 2018, in LibMTL's variant. Weights {@code w = T * softmax(s)} over learned logits {@code s}
  * (initialised to 1, i.e. equal weights). Epoch 0 is plain equal weighting (weights 1, no gradients used,
- * {@code s} unchanged); it also provides the initial losses {@code L_t(0)} as the epoch-0 mean training loss.
+ * {@code s} unchanged); it also provides the initial losses {@code L_t(0)} as the epoch-0 mean training loss
+ * (a run that starts at a later epoch uses its first epoch the same way).
  * From epoch 1 on, with {@code n_t = ||g_t||}:
  * <pre>
  *   G_t = w_t n_t,  Gbar = mean_t G_t,  Ltilde_t = L_t / L_t(0),  r_t = Ltilde_t / mean(Ltilde)
@@ -26,6 +27,7 @@ public final class GradNorm extends AbstractWeighting {
     private final EpochLossAverages averages = new EpochLossAverages();
     private double[] logits;
     private Adam adam;
+    private int firstEpoch = -1;
 
     public GradNorm() {
         this(Params.DEFAULTS);
@@ -53,6 +55,7 @@ public final class GradNorm extends AbstractWeighting {
     @Override
     protected void onReset() {
         averages.clear();
+        firstEpoch = -1;
         logits = ones(tasks);
         adam = new Adam(params.optimizer(), tasks);
     }
@@ -65,7 +68,8 @@ public final class GradNorm extends AbstractWeighting {
     @Override
     protected WeightingResult compute(WeightingInput input) {
         int e = input.epoch();
-        double[] initial = e >= 1 ? firstEpochMean() : null;
+        double[] initial = e >= 1 && firstEpoch >= 0 && firstEpoch < e ? firstEpochMean() : null;
+        if (firstEpoch < 0) firstEpoch = e;
         averages.add(e, input.losses());
         if (initial == null) return WeightingResult.ofWeights(ones(tasks));
 
@@ -99,7 +103,12 @@ public final class GradNorm extends AbstractWeighting {
         return new WeightingResult(w, shared);
     }
 
+    /**
+     * {@code L_t(0)}: the epoch-0 mean loss (LibMTL's {@code train_loss_buffer[:, 0]}); if the run did not start
+     * at epoch 0 (e.g. resumed), the mean of the earliest epoch seen before the current one.
+     */
     private double[] firstEpochMean() {
-        return averages.mean(0);
+        if (firstEpoch < 0) return null;
+        return averages.mean(firstEpoch);
     }
 }
