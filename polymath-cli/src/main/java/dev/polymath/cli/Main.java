@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 QuickstartCommand.class,
                 DatasetsCommand.class,
                 EncodeCommand.class,
+                FewShotCommand.class,
                 MergeCommand.class,
                 BenchCommand.class,
         })

@@ -66,6 +66,19 @@ public final class LogisticRegression {
         return minimize(problem, options);
     }
 
+    /** A model with the given coefficients (K x D) and intercepts (K), e.g. read back from a saved classifier. */
+    public static LogisticRegression of(double[][] coefficients, double[] intercepts) {
+        int k = coefficients.length, d = k == 0 ? 0 : coefficients[0].length;
+        if (intercepts.length != k) throw new IllegalArgumentException(k + " coefficient rows but " + intercepts.length + " intercepts");
+        double[] theta = new double[k * d + k];
+        for (int c = 0; c < k; c++) {
+            if (coefficients[c].length != d) throw new IllegalArgumentException("coefficient row " + c + " has " + coefficients[c].length + " columns, expected " + d);
+            System.arraycopy(coefficients[c], 0, theta, c * d, d);
+            theta[k * d + c] = intercepts[c];
+        }
+        return new LogisticRegression(k, d, theta, 0, true, Double.NaN, Double.NaN);
+    }
+
     public static LogisticRegression fit(FloatMatrix x, int[] y, int classes) {
         return fit(x, y, classes, Options.defaults());
     }

@@ -1,0 +1,197 @@
+package dev.polymath.cli;
+
+import dev.polymath.core.data.DatasetCatalog;
+import dev.polymath.core.report.Table;
+import dev.polymath.core.run.Run;
+import dev.polymath.core.task.Example;
+import dev.polymath.core.task.Task;
+import dev.polymath.core.task.TaskKind;
+import dev.polymath.core.task.TaskSuite;
+import dev.polymath.text.data.TextDatasets;
+import dev.polymath.text.fewshot.FewShotClassifier;
+import dev.polymath.text.fewshot.FewShotEvaluation;
+import dev.polymath.text.fewshot.FewShotMethods;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code polymath fewshot fit | predict | eval}: text classifiers from a few labelled examples per class. */
+@Command(name = "fewshot", description = "Few-shot text classification on a pretrained sentence encoder.",
+        subcommands = {FewShotCommand.Fit.class, FewShotCommand.Predict.class, FewShotCommand.Eval.class})
+final class FewShotCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** The one classification task a reference names (a dataset, dataset/task, dataset:split or a folder). */
+    static Task classificationTask(String ref, String taskName) {
+        TaskSuite suite = DatasetCatalog.resolve(ref);
+        if (taskName != null) return suite.task(taskName);
+        for (Task t : suite.tasks()) if (t.kind() == TaskKind.CLASSIFICATION) return t;
+        throw new IllegalArgumentException("'" + ref + "' has no classification task; its tasks: " + suite.names());
+    }
+
+    @Command(name = "fit", description = "Fit a classifier on labelled examples and save it to a folder.")
+    static final class Fit implements Callable<Integer> {
+        @Option(names = "--train", required = true, paramLabel = "REF",
+                description = "labelled examples: dataset:split (e.g. banking77:train_5), a folder (train/ with seq.in + label) or a JSONL/CSV file")
+        String train;
+
+        @Option(names = "--task", description = "task within the dataset (default: its first classification task)")
+        String task;
+
+        @Option(names = "--method", defaultValue = "prototype", description = "one of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
+                completionCandidates = MethodNames.class)
+        String method;
+
+        @Option(names = "--pool", paramLabel = "REF", description = "unlabelled texts for raml/selftrain (file or dataset:split)")
+        String pool;
+
+        @Option(names = "--out", required = true, description = "folder to write the classifier to")
+        Path out;
+
+        @Option(names = "--seed", defaultValue = "0")
+        long seed;
+
+        @Mixin
+        EncoderOptions encoder = new EncoderOptions();
+
+        @Override
+        public Integer call() {
+            Task t = classificationTask(train, task);
+            var texts = new ArrayList<String>();
+            var labels = new ArrayList<String>();
+            for (var examples : t.splits().values()) {
+                for (Example e : examples) {
+                    texts.add(e.text());
+                    labels.add(e.label());
+                }
+            }
+            List<String> poolTexts = pool == null ? List.of() : TextDatasets.texts(pool);
+            try (var enc = encoder.open()) {
+                long t0 = System.nanoTime();
+                var clf = FewShotClassifier.fit(enc, encoder.model, FewShotMethods.get(method), texts, labels, poolTexts, seed);
+                double ms = (System.nanoTime() - t0) / 1e6;
+                clf.save(out);
+                System.out.printf(Locale.ROOT, "fitted %s on %d examples of %d labels in %.0f ms; saved to %s%n",
+                        method, texts.size(), clf.labels().size(), ms, out);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "predict", description = "Predict labels with a saved classifier; prints text<TAB>label<TAB>probability.")
+    static final class Predict implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "folder written by 'fewshot fit'")
+        Path model;
+
+        @Option(names = "--input", required = true, paramLabel = "FILE|REF", description = "one text per line, or dataset:split")
+        String input;
+
+        @Mixin
+        EncoderOptions encoder = new EncoderOptions();
+
+        @Override
+        public Integer call() {
+            List<String> texts = TextDatasets.texts(input);
+            try (var enc = encoder.open(FewShotClassifier.savedModel(model))) {
+                var clf = FewShotClassifier.load(model, enc.identity());
+                double[][] p = clf.predictProba(enc, texts);
+                var sb = new StringBuilder();
+                for (int i = 0; i < texts.size(); i++) {
+                    int best = 0;
+                    for (int c = 1; c < p[i].length; c++) if (p[i][c] > p[i][best]) best = c;
+                    sb.append(texts.get(i).replace('\t', ' ')).append('\t').append(clf.labels().label(best)).append('\t')
+                            .append(String.format(Locale.ROOT, "%.4f", p[i][best])).append('\n');
+                }
+                System.out.print(sb);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "eval", description = "Accuracy of methods on a dataset's fixed few-shot splits and on sampled support sets.")
+    static final class Eval implements Callable<Integer> {
+        @Option(names = "--dataset", required = true, description = "catalog name (banking77, clinc150, snips) or a folder")
+        String dataset;
+
+        @Option(names = "--task", description = "task within the dataset (default: its first classification task)")
+        String task;
+
+        @Option(names = "--test-split", defaultValue = "test")
+        String testSplit;
+
+        @Option(names = "--shots", defaultValue = "5,10", split = ",")
+        List<Integer> shots;
+
+        @Option(names = "--methods", defaultValue = "prototype,logistic", split = ",",
+                description = "comma-separated, from: ${COMPLETION-CANDIDATES}", completionCandidates = MethodNames.class)
+        List<String> methods;
+
+        @Option(names = "--splits", defaultValue = "0", description = "number of sampled support sets per K (besides the fixed splits)")
+        int draws;
+
+        @Option(names = "--seed", defaultValue = "0")
+        long seed;
+
+        @Mixin
+        EncoderOptions encoder = new EncoderOptions();
+
+        @Mixin
+        RunsOption runs = new RunsOption();
+
+        @Override
+        public Integer call() {
+            methods.forEach(FewShotMethods::get);   // fail on an unknown name before any encoding
+            Task t = classificationTask(dataset, task);
+            var config = new LinkedHashMap<String, Object>();
+            config.put("dataset", dataset);
+            config.put("task", t.name());
+            config.put("test_split", testSplit);
+            config.put("shots", shots);
+            config.put("methods", methods);
+            config.put("sampled_splits", draws);
+            config.put("encoder", encoder.model);
+            try (var enc = encoder.open(); Run run = Run.start(runs.dir(), "fewshot-eval", config, seed)) {
+                run.dataset(t.name(), DatasetCatalog.locate(t.name().split("/")[0].split(":")[0]));
+                var eval = new FewShotEvaluation(t, testSplit, enc, encoder.model, line -> System.err.println("fewshot: " + line));
+                var rows = eval.run(methods, shots, draws, seed);
+                var table = Table.builder("Few-shot accuracy (%) on " + t.name() + " " + testSplit + " (" + t.size(testSplit)
+                        + " texts), encoder " + encoder.model)
+                        .columns("method", "shots", "support sets", "accuracy", "fit (ms)", "predict (ms)");
+                for (var r : rows) {
+                    String acc = r.draws() > 1 ? String.format(Locale.ROOT, "%.2f ± %.2f (std, %d draws)", r.mean(), r.std(), r.draws())
+                            : String.format(Locale.ROOT, "%.2f", r.mean());
+                    table.row(r.method(), r.shots(), r.supports(), acc, String.format(Locale.ROOT, "%.1f", r.meanFitMillis()),
+                            String.format(Locale.ROOT, "%.1f", r.meanPredictMillis()));
+                    run.metric(t.name() + " " + r.shots() + "-shot " + r.supports(), r.method() + " accuracy", r.mean());
+                }
+                Table tb = table.build();
+                System.out.print(tb.toText());
+                run.table(tb);
+                run.value("rows", rows.stream().map(FewShotEvaluation::describe).toList());
+                var dir = run.commit();
+                System.out.println("report: " + dir.resolve("report.html"));
+            }
+            return 0;
+        }
+    }
+
+    static final class MethodNames extends ArrayList<String> {
+        MethodNames() {
+            super(FewShotMethods.names());
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package dev.polymath.text.fewshot;
+
+import dev.polymath.core.metric.MeanCi;
+import dev.polymath.core.task.Example;
+import dev.polymath.core.task.Task;
+import dev.polymath.core.util.Seeds;
+import dev.polymath.text.FloatMatrix;
+import dev.polymath.text.encoder.SentenceEncoder;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Few-shot accuracy of methods on one classification task: on the task's fixed few-shot splits
+ * ({@code train_5}, {@code train_10}: the DNNC splits that ship with CLINC150 and BANKING77) and on
+ * {@code draws} support sets of K examples per class sampled from {@code train} with seeds 0..draws-1. Each
+ * text is embedded once; the unlabelled pool (for {@code raml}, {@code selftrain}) is the train split minus
+ * the support set, labels hidden.
+ */
+public final class FewShotEvaluation {
+
+    /** One row: a method at K shots on one kind of support set. */
+    public record Row(String method, int shots, String supports, int draws, List<Double> accuracies, double meanFitMillis,
+                      double meanPredictMillis) {
+        public MeanCi accuracy() {
+            return MeanCi.normal(accuracies.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+
+        public double mean() {
+            return accuracies.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        }
+
+        /** Sample standard deviation over draws (0 for a single fixed split). */
+        public double std() {
+            int n = accuracies.size();
+            if (n < 2) return 0;
+            double m = mean(), ss = 0;
+            for (double a : accuracies) ss += (a - m) * (a - m);
+            return Math.sqrt(ss / (n - 1));
+        }
+    }
+
+    private final Task task;
+    private final SentenceEncoder encoder;
+    private final String model;
+    private final Consumer<String> log;
+    private final String testSplit;
+    private FloatMatrix test;
+    private int[] testLabels;
+    private FloatMatrix train;
+    private List<Example> trainExamples;
+
+    public FewShotEvaluation(Task task, String testSplit, SentenceEncoder encoder, String model, Consumer<String> log) {
+        this.task = task;
+        this.encoder = encoder;
+        this.model = model;
+        this.log = log;
+        this.testSplit = testSplit;
+    }
+
+    private void embedOnce() {
+        if (test != null) return;
+        var testEx = task.split(testSplit);
+        log.accept("embedding " + testEx.size() + " " + testSplit + " texts of " + task.name());
+        test = encoder.encode(testEx.stream().map(Example::text).toList());
+        testLabels = new int[testEx.size()];
+        for (int i = 0; i < testLabels.length; i++) testLabels[i] = task.labelIndex(testEx.get(i).label());
+        trainExamples = task.split(Task.TRAIN);
+        log.accept("embedding " + trainExamples.size() + " train texts of " + task.name() + " (support sets and unlabelled pool)");
+        train = encoder.encode(trainExamples.stream().map(Example::text).toList());
+    }
+
+    /** Evaluates every method at every K; fixed splits first (when the task has them), then {@code draws} sampled support sets. */
+    public List<Row> run(List<String> methods, List<Integer> shots, int draws, long seed) {
+        embedOnce();
+        var rows = new ArrayList<Row>();
+        for (int k : shots) {
+            String fixed = "train_" + k;
+            if (task.hasSplit(fixed)) {
+                var support = task.split(fixed);
+                for (String m : methods) rows.add(evaluate(m, k, "fixed " + fixed, List.of(rowsOf(support)), seed));
+            }
+            if (draws > 0) {
+                var sets = new ArrayList<int[]>();
+                for (int d = 0; d < draws; d++) sets.add(sample(k, Seeds.mix(seed, d)));
+                for (String m : methods) rows.add(evaluate(m, k, "sampled from train", sets, seed));
+            }
+        }
+        return rows;
+    }
+
+    /** Indices into train of the fixed split's examples (matched by text and label). */
+    private int[] rowsOf(List<Example> support) {
+        var byKey = new LinkedHashMap<String, List<Integer>>();
+        for (int i = 0; i < trainExamples.size(); i++) {
+            Example e = trainExamples.get(i);
+            byKey.computeIfAbsent(e.text() + "\u0000" + e.label(), x -> new ArrayList<>()).add(i);
+        }
+        int[] out = new int[support.size()];
+        for (int i = 0; i < out.length; i++) {
+            Example e = support.get(i);
+            var hits = byKey.get(e.text() + "\u0000" + e.label());
+            out[i] = hits == null || hits.isEmpty() ? -1 - i : hits.remove(0);
+        }
+        return out;
+    }
+
+    /** K distinct train examples of every class; a class with fewer than K says so. */
+    private int[] sample(int k, long seed) {
+        var byLabel = new LinkedHashMap<String, List<Integer>>();
+        for (String l : task.labels()) byLabel.put(l, new ArrayList<>());
+        for (int i = 0; i < trainExamples.size(); i++) byLabel.get(trainExamples.get(i).label()).add(i);
+        var rng = Seeds.stream(seed, "fewshot-support");
+        int[] out = new int[k * byLabel.size()];
+        int o = 0;
+        for (var e : byLabel.entrySet()) {
+            var idx = e.getValue();
+            if (idx.size() < k) {
+                throw new IllegalArgumentException("cannot draw " + k + " examples of class '" + e.getKey() + "' of task '"
+                        + task.name() + "': it has " + idx.size() + " in split 'train'");
+            }
+            for (int j : Seeds.sampleWithoutReplacement(idx.size(), k, rng)) out[o++] = idx.get(j);
+        }
+        return out;
+    }
+
+    private Row evaluate(String methodName, int k, String supports, List<int[]> sets, long seed) {
+        var accs = new ArrayList<Double>();
+        double fitMs = 0, predMs = 0;
+        for (int[] set : sets) {
+            FewShotMethod method = FewShotMethods.get(methodName);
+            var fixedSupport = task.split(supports.startsWith("fixed ") ? supports.substring(6) : Task.TRAIN);
+            int n = set.length, d = train.cols();
+            float[] data = new float[n * d];
+            var labels = new ArrayList<String>(n);
+            for (int i = 0; i < n; i++) {
+                if (set[i] >= 0) {
+                    System.arraycopy(train.data(), set[i] * d, data, i * d, d);
+                    labels.add(trainExamples.get(set[i]).label());
+                } else {
+                    // a fixed-split example that is not in train: embed it separately
+                    Example e = fixedSupport.get(-1 - set[i]);
+                    System.arraycopy(encoder.encode(e.text()), 0, data, i * d, d);
+                    labels.add(e.label());
+                }
+            }
+            var index = LabelIndex.of(task.labels());
+            FloatMatrix pool = null;
+            if (method.usesPool()) {
+                var in = new java.util.HashSet<Integer>();
+                for (int i : set) in.add(i);
+                pool = train.select(java.util.stream.IntStream.range(0, trainExamples.size()).filter(i -> !in.contains(i)).toArray());
+            }
+            long t0 = System.nanoTime();
+            var clf = FewShotClassifier.fit(encoder, model, method, index, new FloatMatrix(n, d, data), index.indicesOf(labels), pool, seed);
+            long t1 = System.nanoTime();
+            List<String> pred = clf.predict(test);
+            long t2 = System.nanoTime();
+            int correct = 0;
+            for (int i = 0; i < pred.size(); i++) if (pred.get(i).equals(task.labels().get(testLabels[i]))) correct++;
+            accs.add(100.0 * correct / pred.size());
+            fitMs += (t1 - t0) / 1e6;
+            predMs += (t2 - t1) / 1e6;
+        }
+        var row = new Row(methodName, k, supports, sets.size(), accs, fitMs / sets.size(), predMs / sets.size());
+        log.accept(String.format(java.util.Locale.ROOT, "%s %d-shot (%s): %.2f", methodName, k, supports, row.mean()));
+        return row;
+    }
+
+    public static Map<String, Object> describe(Row r) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("method", r.method());
+        m.put("shots", r.shots());
+        m.put("supports", r.supports());
+        m.put("accuracies", r.accuracies());
+        m.put("fit_ms", r.meanFitMillis());
+        m.put("predict_ms", r.meanPredictMillis());
+        return m;
+    }
+}
