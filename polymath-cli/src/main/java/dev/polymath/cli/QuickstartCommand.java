@@ -49,6 +49,8 @@ final class QuickstartCommand implements Callable<Integer> {
         var config = new LinkedHashMap<String, Object>();
         config.put("seed", seed);
         config.put("datasets", List.of("clinc150", "banking77", "snips", "stsb", "mmlu", "bbh"));
+        config.put("encoder", "all-MiniLM-L6-v2 (ONNX, built in)");
+        config.put("fewshot_methods", List.of("zeroshot", "prototype", "logistic"));
         try (Run run = Run.start(runs.dir(), "quickstart", config, seed)) {
             out.println("Polymath quickstart: one model, many tasks, new tasks from a few examples (seed " + seed + ")");
             out.println();
@@ -56,6 +58,7 @@ final class QuickstartCommand implements Callable<Integer> {
             episodes(run, suites.get("clinc150"));
             mixtures(run, suites);
             heldOut(run, suites.get("mmlu"));
+            fewShot(run, suites.get("banking77"));
             run.info("elapsed", String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - t0) / 1e9));
             var dir = run.commit();
             out.printf(Locale.ROOT, "Done in %.1f s. Report: %s%n", (System.nanoTime() - t0) / 1e9, dir.resolve("report.html"));
@@ -162,6 +165,48 @@ final class QuickstartCommand implements Callable<Integer> {
             t.row(s.level().id(), s.train().size(), s.eval().size(), held);
         }
         print(run, t.build());
+    }
+
+    /** 5. A new task from a handful of examples: BANKING77 intents on the built-in MiniLM encoder. */
+    private void fewShot(Run run, TaskSuite banking) {
+        Task task = banking.tasks().get(0);
+        var test = task.split(Task.TEST);
+        var t = Table.builder("5. Few-shot adaptation: BANKING77 (77 intents), accuracy on its " + test.size()
+                        + " test utterances, encoder all-MiniLM-L6-v2 (built in)")
+                .columns("method", "labelled examples per intent", "accuracy (%)", "fit (ms)");
+        try (var enc = dev.polymath.text.encoder.OnnxSentenceEncoder.miniLm()) {
+            run.model("all-MiniLM-L6-v2", enc.identity().modelChecksum());
+            dev.polymath.text.FloatMatrix testEmb;
+            try (var p = Progress.builder("embedding BANKING77 test").total(test.size()).unit("texts").build()) {
+                testEmb = enc.encode(test.stream().map(dev.polymath.core.task.Example::text).toList(), (done, total) -> p.set(done));
+            }
+            var gold = test.stream().map(dev.polymath.core.task.Example::label).toList();
+            long t0 = System.nanoTime();
+            var zero = dev.polymath.text.fewshot.FewShotClassifier.fitLabels(enc, "minilm", task.labels());
+            t.row("zeroshot (label names only)", 0, accuracy(zero.predict(testEmb), gold), (System.nanoTime() - t0) / 1e6);
+            for (String split : List.of("train_5", "train_10")) {
+                var support = task.split(split);
+                int k = support.size() / task.labels().size();
+                var texts = support.stream().map(dev.polymath.core.task.Example::text).toList();
+                var labels = support.stream().map(dev.polymath.core.task.Example::label).toList();
+                for (String m : List.of("prototype", "logistic")) {
+                    long s0 = System.nanoTime();
+                    var clf = dev.polymath.text.fewshot.FewShotClassifier.fit(enc, "minilm",
+                            dev.polymath.text.fewshot.FewShotMethods.get(m), texts, labels, List.of(), seed);
+                    double ms = (System.nanoTime() - s0) / 1e6;
+                    double acc = accuracy(clf.predict(testEmb), gold);
+                    t.row(m, k, acc, ms);
+                    run.metric("banking77 " + k + "-shot", m + " accuracy", acc);
+                }
+            }
+        }
+        print(run, t.decimals(2).note("Support sets are the fixed DNNC 5- and 10-shot splits; fit time includes embedding the support set.").build());
+    }
+
+    private static double accuracy(List<String> pred, List<String> gold) {
+        int c = 0;
+        for (int i = 0; i < gold.size(); i++) if (pred.get(i).equals(gold.get(i))) c++;
+        return 100.0 * c / gold.size();
     }
 
     private void print(Run run, Table table) {

@@ -18,6 +18,7 @@ class QuickstartCommandTest {
         assertTrue(r.out().contains("2. Episodes"), r.out());
         assertTrue(r.out().contains("3. Task mixtures"), r.out());
         assertTrue(r.out().contains("4. Held-out splits"), r.out());
+        assertTrue(r.out().contains("│ prototype                   │                            5 │        78.3"), r.out());
         try (var dirs = Files.list(runs)) {
             Path run = dirs.filter(p -> !p.getFileName().toString().startsWith(".")).findFirst().orElseThrow();
             assertTrue(Files.size(run.resolve("report.html")) > 1000);
