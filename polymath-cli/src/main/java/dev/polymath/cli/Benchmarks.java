@@ -7,6 +7,7 @@ final class Benchmarks {
     private Benchmarks() {}
 
     static BenchRegistry registry() {
-        return new BenchRegistry();
+        return new BenchRegistry()
+                .register(new dev.polymath.nn.meta.MamlSineBenchmark());
     }
 }

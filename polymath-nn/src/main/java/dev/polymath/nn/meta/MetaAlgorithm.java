@@ -42,6 +42,21 @@ public abstract class MetaAlgorithm implements AutoCloseable {
         this.adam = new MetaAdam(params, config.outerLr());
     }
 
+    /** Overwrites the learner's meta-parameters (the first entries) with {@code values}, e.g. from a checkpoint or a peer's init. */
+    public void load(NDList values) {
+        if (values.size() > params.size()) throw new IllegalArgumentException(values.size() + " tensors for " + params.size() + " parameters");
+        for (int i = 0; i < values.size(); i++) {
+            if (!values.get(i).getShape().equals(params.get(i).getShape())) {
+                throw new IllegalArgumentException("parameter " + params.names().get(i) + ": shape " + values.get(i).getShape() + ", expected " + params.get(i).getShape());
+            }
+            // in-place arithmetic keeps the view on the flat buffer (NDArray.set would swap its storage)
+            NDArray view = params.get(i);
+            try (NDArray src = manager.create(values.get(i).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(), view.getShape())) {
+                view.muli(0).addi(src);
+            }
+        }
+    }
+
     /** Extra meta-learned tensors appended after the learner's (add their names to {@code names}); null for none. */
     protected NDList extraParams(NDList learnerInit, List<String> names) {
         return null;
