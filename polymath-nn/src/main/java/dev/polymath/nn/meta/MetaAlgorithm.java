@@ -57,6 +57,18 @@ public abstract class MetaAlgorithm implements AutoCloseable {
         }
     }
 
+    /** Restores the meta-learned tensors by name from a checkpoint written by {@link MetaTrainer#checkpoint}. */
+    public void restore(Map<String, Safetensors.Tensor> tensors) {
+        NDList values = new NDList();
+        for (int i = 0; i < params.size(); i++) {
+            Safetensors.Tensor t = tensors.get(params.names().get(i));
+            if (t == null) throw new IllegalArgumentException("checkpoint has no tensor " + params.names().get(i) + "; it holds " + tensors.keySet());
+            values.add(manager.create(t.values(), new ai.djl.ndarray.types.Shape(t.shape())));
+        }
+        load(values);
+        values.close();
+    }
+
     /** Extra meta-learned tensors appended after the learner's (add their names to {@code names}); null for none. */
     protected NDList extraParams(NDList learnerInit, List<String> names) {
         return null;
