@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 FewShotCommand.class,
                 MergeCommand.class,
                 BenchCommand.class,
+                MetaCommand.class,
         })
 public final class Main implements Runnable {
 
