@@ -16,7 +16,7 @@ final class EncoderOptions {
             description = "sentence encoder: 'minilm' (built in) or a Hugging Face folder with tokenizer.json and model.onnx (default: ${DEFAULT-VALUE})")
     String model = "minilm";
 
-    @Option(names = "--threads", defaultValue = "0", description = "encoder threads; 0 = all cores")
+    @Option(names = "--encoder-threads", defaultValue = "0", description = "sentence-encoder threads; 0 = all cores")
     int threads;
 
     @Option(names = "--cache", paramLabel = "DIR", description = "embedding cache (default: ~/.cache/polymath/embeddings)")

@@ -44,7 +44,9 @@ final class MetaCommand implements Runnable {
         @Option(names = "--algo", required = true, description = "algorithm: protonet, maml-fo, maml, reptile, anil, meta-sgd")
         String algo;
 
-        @Option(names = "--benchmark", defaultValue = "sine", description = "sine or fashion (default: ${DEFAULT-VALUE})")
+        @Option(names = "--benchmark", defaultValue = "sine",
+                description = "sine, fashion, clinc150 (intents, classes split by domain) or banking77 (intents, classes split at random), "
+                        + "the last two over frozen MiniLM embeddings (default: ${DEFAULT-VALUE})")
         String benchmark;
 
         @Option(names = "--ways", defaultValue = "2", description = "classes per episode (fashion; default: ${DEFAULT-VALUE})")
@@ -86,18 +88,24 @@ final class MetaCommand implements Runnable {
         @Mixin
         RunsOption runs = new RunsOption();
 
+        @Mixin
+        EncoderOptions encoder = new EncoderOptions();
+
+        /** Episodic classification (everything but sine). */
         boolean fashion() {
             return switch (benchmark) {
                 case "sine" -> false;
-                case "fashion" -> true;
-                default -> throw new IllegalArgumentException("unknown benchmark '" + benchmark + "'; known: sine, fashion "
-                        + "(intent episodes over frozen embeddings need the text encoder; see docs/meta-learning.md)");
+                case "fashion", "clinc150", "banking77" -> true;
+                default -> throw new IllegalArgumentException("unknown benchmark '" + benchmark + "'; known: sine, fashion, clinc150, banking77");
             };
         }
 
         MetaTasks tasks() {
-            if (!fashion()) return new SineMetaTasks(shots, seed);
-            return FewShotBenchmarks.fashion(FashionMnistLoader.locate(), ways, shots, queries, seed, images);
+            return switch (benchmark) {
+                case "sine" -> new SineMetaTasks(shots, seed);
+                case "fashion" -> FewShotBenchmarks.fashion(FashionMnistLoader.locate(), ways, shots, queries, seed, images);
+                default -> IntentEpisodes.tasks(benchmark, encoder, ways, shots, queries, seed);
+            };
         }
 
         MetaConfig config() {
