@@ -1,5 +1,6 @@
 package dev.polymath.icl.eval;
 
+import dev.polymath.core.data.BbhLoader;
 import dev.polymath.core.data.DatasetCatalog;
 import dev.polymath.core.task.Task;
 import dev.polymath.core.task.TaskSuite;
@@ -43,9 +44,33 @@ public final class TaskRefs {
         return sub == null ? spec : spec.withTasks(List.of(sub));
     }
 
+    /**
+     * BBH tasks with their instruction set to the prompt file's description verbatim (everything before the first
+     * demonstration). The core loader joins a multi-paragraph description into one line (snarks has two
+     * paragraphs), which is fine for a task summary but not for reproducing the prompt byte for byte.
+     */
+    static TaskSuite exactBbhDescriptions(TaskSuite suite) {
+        Path dir = DatasetCatalog.locate(BbhLoader.NAME);
+        var tasks = new ArrayList<Task>();
+        for (Task t : suite.tasks()) {
+            String name = t.name().substring(t.name().indexOf('/') + 1);
+            Path file = dir.resolve("cot-prompts").resolve(name + ".txt");
+            if (!t.hasSplit(BbhLoader.FEWSHOT) || !Files.isRegularFile(file)) {
+                tasks.add(t);
+                continue;
+            }
+            String text = BbhLoader.cotPrompt(dir, name);
+            int q = text.startsWith("Q:") ? 0 : text.indexOf("\n\nQ:");
+            String description = q < 0 ? t.instruction() : text.substring(0, q);
+            tasks.add(new Task(t.name(), t.kind(), t.labels(), description, t.category(), t.metrics(), t.splits()));
+        }
+        return new TaskSuite(suite.name(), suite.description(), tasks);
+    }
+
     /** The spec's dataset, narrowed to its {@code tasks} (each given with or without the dataset prefix). */
     public static TaskSuite suite(TaskSpec spec) {
         TaskSuite suite = DatasetCatalog.resolve(spec.dataset());
+        if (spec.dataset().equals(BbhLoader.NAME)) suite = exactBbhDescriptions(suite);
         if (spec.tasks().isEmpty()) return suite;
         var chosen = new ArrayList<Task>();
         for (String want : spec.tasks()) {

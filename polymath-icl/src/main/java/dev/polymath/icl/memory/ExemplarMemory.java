@@ -54,6 +54,17 @@ import java.util.Set;
 public final class ExemplarMemory implements AutoCloseable {
     private static final String ID = "id", INPUT = "input", OUTPUT = "output", META = "meta", VEC = "vec", RAW = "vec_raw";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Lucene logs a warning when the JDK's incubating vector module is not enabled; the scalar fallback is correct,
+     * just slower, so users need not see it. (Held strongly so the level sticks.)
+     */
+    private static final java.util.logging.Logger VECTOR_LOG = quiet("org.apache.lucene.internal.vectorization");
+
+    private static java.util.logging.Logger quiet(String name) {
+        var l = java.util.logging.Logger.getLogger(name);
+        l.setLevel(java.util.logging.Level.SEVERE);
+        return l;
+    }
 
     /** One solved case. {@code embedding} is L2-normalized. */
     public record Exemplar(String id, String input, String output, float[] embedding, Map<String, String> metadata) {
@@ -87,9 +98,8 @@ public final class ExemplarMemory implements AutoCloseable {
         this.writer = w;
         if (existed) {
             Map<String, String> data = new HashMap<>();
-            for (var e : writer.getLiveCommitData() == null ? List.<Map.Entry<String, String>>of() : iterable(writer.getLiveCommitData())) {
-                data.put(e.getKey(), e.getValue());
-            }
+            Iterable<Map.Entry<String, String>> live = writer.getLiveCommitData();
+            if (live != null) for (var e : live) data.put(e.getKey(), e.getValue());
             String dim = data.get("dimension");
             if (dim != null && Integer.parseInt(dim) != embedder.dimension()) {
                 writer.close();
@@ -102,10 +112,6 @@ public final class ExemplarMemory implements AutoCloseable {
         writer.setLiveCommitData(Map.of("dimension", String.valueOf(embedder.dimension()), "embedder", embedder.name()).entrySet());
         writer.commit();
         this.reader = DirectoryReader.open(writer);
-    }
-
-    private static <T> Iterable<T> iterable(Iterable<T> it) {
-        return it;
     }
 
     /** Opens (creating if needed) the memory in {@code dir}. */
