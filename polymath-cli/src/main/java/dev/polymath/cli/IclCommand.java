@@ -176,6 +176,7 @@ public final class IclCommand implements Runnable {
                     .concurrency(concurrency).timeout(Duration.ofSeconds(timeout)).maxRetries(maxRetries).build();
                  Run run = Run.start(runs.dir(), "icl-eval", config, demos.seed)) {
                 recordDataset(run, spec);
+                run.info("model name", lm.modelName()); // resolves it from <URL>/models when not given: fails early if unreachable
                 run.info("model", lm.describe());
                 run.info("template hash", spec.templateHash());
                 run.info("spec source", spec.source());
@@ -346,7 +347,8 @@ public final class IclCommand implements Runnable {
                 var conts = builder.choices(t, ex).stream().map(c -> "\"" + spec.targetDelimiter() + c + "\"").toList();
                 err.println("-- continuations scored: " + String.join(", ", conts) + "; gold: " + builder.gold(t, ex));
             } else {
-                err.println("-- gold: " + builder.goldText(t, ex) + "; stops: " + spec.until());
+                err.println("-- gold: " + builder.goldText(t, ex) + "; stops: " + spec.until().stream()
+                        .map(x -> "\"" + x.replace("\n", "\\n") + "\"").toList());
             }
             err.println("-- demonstrations: " + packed.demos().stream().map(d -> d.task().equals(t.name()) ? d.example().id() : d.task() + "#" + d.example().id()).toList()
                     + (packed.dropped() > 0 ? " (" + packed.dropped() + " dropped for the token budget)" : "")
