@@ -324,8 +324,9 @@ public final class IclCommand implements Runnable {
             }
             Example ex = examples.get(index);
             int shots = demos.shots == null ? spec.numFewshot() : demos.shots;
+            TaskSuite all = spec.tasks().isEmpty() ? suite : TaskRefs.suite(spec.withTasks(List.of()));
             var pools = new LinkedHashMap<String, List<Example>>();
-            for (Task x : TaskRefs.suite(spec.withTasks(List.of())).tasks()) {
+            for (Task x : all.tasks()) {
                 if (x.hasSplit(spec.fewshotSplit())) pools.put(x.name(), x.split(spec.fewshotSplit()));
             }
             DemoSelector selector = Selectors.create(demos.selector == null ? spec.selector() : demos.selector,
@@ -333,7 +334,6 @@ public final class IclCommand implements Runnable {
             List<Demo> selected = shots == 0 ? List.of()
                     : selector.select(t.name(), ex, t.hasSplit(spec.fewshotSplit()) ? t.split(spec.fewshotSplit()) : List.of(), shots, demos.seed);
             var builder = new PromptBuilder(spec);
-            var all = TaskRefs.suite(spec.withTasks(List.of()));
             int reserve = spec.outputType() == OutputType.GENERATE_UNTIL ? spec.maxGenToks() : 0;
             Integer budget = demos.contextTokens != null ? demos.contextTokens : spec.contextTokens();
             var packed = new PromptPacker(builder, TokenCounter.ESTIMATE).pack(t, ex, selected, OrderPolicy.parse(demos.order),
