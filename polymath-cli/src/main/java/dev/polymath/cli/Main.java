@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 MergeCommand.class,
                 BenchCommand.class,
                 MetaCommand.class,
+                IclCommand.class,
         })
 public final class Main implements Runnable {
 
