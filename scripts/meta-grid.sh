@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Reproduces docs/results/meta.md's accuracy tables: every algorithm on the intent and Fashion-MNIST episode
+# benchmarks, 1 and 5 shots, 600 held-out test tasks each. Prints one line per run; run records go to runs/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ITER_TEXT=${ITER_TEXT:-1000}
+ITER_IMAGE=${ITER_IMAGE:-300}
+for bench in clinc150 banking77 fashion; do
+  ways=5; iters=$ITER_TEXT
+  if [ "$bench" = fashion ]; then ways=4; iters=$ITER_IMAGE; fi
+  for shots in 1 5; do
+    for algo in protonet maml-fo reptile anil meta-sgd; do
+      acc=$(./polymath meta train --algo "$algo" --benchmark "$bench" --ways "$ways" --shots "$shots" --iterations "$iters" 2>/dev/null \
+            | grep "accuracy after adaptation" | sed 's/[│]//g' | awk '{print $4, $5, $6}')
+      echo "$bench $ways-way $shots-shot $algo $iters iterations: $acc"
+    done
+  done
+done
