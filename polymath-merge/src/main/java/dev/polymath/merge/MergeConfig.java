@@ -38,6 +38,9 @@ public record MergeConfig(Path source, String mergeMethod, ModelRef baseModel, L
         try {
             text = Files.readString(file);
         } catch (IOException e) {
+            if (e instanceof java.nio.file.NoSuchFileException) {
+                throw new dev.polymath.core.data.MissingDataException("merge config " + file.toAbsolutePath() + " does not exist");
+            }
             throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
         }
         return parse(text, file);
