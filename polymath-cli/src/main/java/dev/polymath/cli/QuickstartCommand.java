@@ -129,7 +129,7 @@ final class QuickstartCommand implements Callable<Integer> {
         var strategies = List.of("proportional", "examples-capped:3000", "temperature:2:3000", "uniform");
         var t = Table.builder("3. Task mixtures: share of training batches per task (train splits)")
                 .columns(cols(strategies)).decimals(3);
-        var chart = BarChart.builder("Mixture probability per task").yLabel("probability");
+        var chart = BarChart.builder("Mixture probability per task").yLabel("probability").decimals(2);
         var rows = new ArrayList<List<Object>>();
         double[][] p = new double[strategies.size()][];
         for (int s = 0; s < strategies.size(); s++) {
