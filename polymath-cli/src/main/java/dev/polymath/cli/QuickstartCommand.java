@@ -183,7 +183,11 @@ final class QuickstartCommand implements Callable<Integer> {
             var gold = test.stream().map(dev.polymath.core.task.Example::label).toList();
             long t0 = System.nanoTime();
             var zero = dev.polymath.text.fewshot.FewShotClassifier.fitLabels(enc, "minilm", task.labels());
-            t.row("zeroshot (label names only)", 0, accuracy(zero.predict(testEmb), gold), (System.nanoTime() - t0) / 1e6);
+            double zeroAcc = accuracy(zero.predict(testEmb), gold);
+            t.row("zeroshot (label names only)", 0, zeroAcc, (System.nanoTime() - t0) / 1e6);
+            run.metric("banking77 0-shot", "zeroshot accuracy", zeroAcc);
+            double[][] bars = {{zeroAcc, Double.NaN, Double.NaN}, {Double.NaN, 0, 0}, {Double.NaN, 0, 0}};
+            int shotIndex = 1;
             for (String split : List.of("train_5", "train_10")) {
                 var support = task.split(split);
                 int k = support.size() / task.labels().size();
@@ -197,8 +201,13 @@ final class QuickstartCommand implements Callable<Integer> {
                     double acc = accuracy(clf.predict(testEmb), gold);
                     t.row(m, k, acc, ms);
                     run.metric("banking77 " + k + "-shot", m + " accuracy", acc);
+                    bars[shotIndex][m.equals("prototype") ? 1 : 2] = acc;
                 }
+                shotIndex++;
             }
+            run.chart(BarChart.builder("BANKING77 accuracy (%) by examples per intent")
+                    .categories("zeroshot", "prototype", "logistic").series("0 examples", bars[0])
+                    .series("5 per intent", bars[1]).series("10 per intent", bars[2]).yLabel("accuracy (%)").decimals(1).build());
         }
         print(run, t.decimals(2).note("Support sets are the fixed DNNC 5- and 10-shot splits; fit time includes embedding the support set.").build());
     }
