@@ -114,17 +114,15 @@ final class GtaJob implements TensorJob {
         return null;
     }
 
-    /** Per chunk: decides keep/drop for each model, element by element in index order. */
+    /** Per chunk: decides keep/drop for each model, element by element in index order (tie counters run across the chunk's blocks). */
     private final class Decider {
         final TopKSelection.Keeper keeper;
-        final long start;
 
         Decider(Chunk c) {
             keeper = sel == null ? null : sel.keeper(globalSel ? 0 : c.index);
-            start = c.start;
         }
 
-        boolean keep(int i, int j, float d) {
+        boolean keep(int i, long index, float d) {
             if (!active[i]) return true;
             return switch (spec.sparsify()) {
                 case MAGNITUDE -> keeper.inTop(i, TopKSelection.absBits(d));
@@ -135,11 +133,19 @@ final class GtaJob implements TensorJob {
                     yield big && !small;
                 }
                 case RANDOM -> ctx.dropMask instanceof DropMask.Seeded
-                        ? DropMask.Seeded.keepWithKey(dropKeys[i], start + j, rho[i])
-                        : ctx.dropMask.keep(ctx.name, i, start + j, rho[i]);
+                        ? DropMask.Seeded.keepWithKey(dropKeys[i], index, rho[i])
+                        : ctx.dropMask.keep(ctx.name, i, index, rho[i]);
                 case NONE -> true;
             };
         }
+    }
+
+    /** The chunk's decider, created at its first block and kept in {@link Chunk#state} for the next ones. */
+    private Decider decider(Chunk c) {
+        if (c.state instanceof Decider d) return d;
+        Decider d = new Decider(c);
+        c.state = d;
+        return d;
     }
 
     private Pass<double[]> l1Pass() {
@@ -147,14 +153,14 @@ final class GtaJob implements TensorJob {
             public double[] newAcc() { return new double[2 * m]; }
 
             public void accumulate(Chunk c, double[] acc) {
-                Decider dec = new Decider(c);
+                Decider dec = decider(c);
                 for (int j = 0; j < c.len; j++) {
                     float b = c.base[j];
                     for (int i = 0; i < m; i++) {
                         float d = c.x[i][j] - b;
                         double a = Math.abs(d);
                         acc[i] += a;
-                        if (dec.keep(i, j, d)) acc[m + i] += a;
+                        if (dec.keep(i, c.start + j, d)) acc[m + i] += a;
                     }
                 }
             }
@@ -170,13 +176,189 @@ final class GtaJob implements TensorJob {
         };
     }
 
+    /**
+     * Merges one block column by column (model by model over the block, then across models), which the JIT
+     * turns into tight, mostly vectorized loops. Every element sees exactly the float32 operations of
+     * {@link #applyScalar}, in the same order; statistics accumulate in the same order per accumulator.
+     */
+    /** Tests only: route every block through {@link #applyScalar} (the element-by-element reference). */
+    static volatile boolean forceScalar;
+
     @Override
     public void apply(Chunk c, float[] out, StatsAcc st) {
+        if (forceScalar || spec.aggregate() == Aggregate.MEAN || spec.aggregate() == Aggregate.MAX) {
+            applyScalar(c, out, st);
+            return;
+        }
+        final int m = this.m, n = c.len;
+        final float[] base = c.base;
+        final boolean cons = !"none".equals(spec.consensus());
+        final boolean count = "count".equals(spec.consensus());
+        final boolean invDensity = spec.rescale() && "inverse_density".equals(spec.rescaleMode());
+        final boolean l1 = spec.rescale() && "l1".equals(spec.rescaleMode());
+        float wsum = 0f;
+        for (int i = 0; i < m; i++) wsum += w[i];
+        if (Math.abs(wsum) < 1e-8f) wsum = 1f;
+        st.hasTaskVectors = true;
+        st.hasSparsity = spec.sparsify() != GeneralizedTaskArithmetic.Sparsify.NONE;
+        st.hasConsensus = cons;
+
+        // 1. task vectors d_i = x_i - base, and their statistics
+        final float[][] wt = new float[m][];
+        for (int i = 0; i < m; i++) {
+            float[] xi = c.x[i], di = c.tmp(i);
+            for (int j = 0; j < n; j++) di[j] = xi[j] - base[j];
+            wt[i] = di;
+        }
+        st.addDeltaBlock(wt, n);
+
+        // 2. per model: keep or drop, rescale, count kept, weight -> wt_i
+        for (int i = 0; i < m; i++) {
+            final float[] t = wt[i];
+            final float wi = w[i];
+            int thr = -1;                                  // -1: keep all; otherwise keep |d| bits >= thr
+            boolean scalarKeep = false, dropAll = false;
+            if (active[i]) {
+                if (spec.sparsify() == GeneralizedTaskArithmetic.Sparsify.MAGNITUDE) {
+                    switch (sel.mode[i]) {
+                        case NONE -> dropAll = true;
+                        case ALL -> thr = -1;
+                        default -> {
+                            if (sel.ranked[i]) scalarKeep = true;
+                            else thr = sel.thr[i];
+                        }
+                    }
+                } else if (spec.sparsify() != GeneralizedTaskArithmetic.Sparsify.NONE) {
+                    scalarKeep = true;
+                }
+            }
+            boolean rescale = active[i] && (invDensity || l1);
+            long kept = 0;
+            if (scalarKeep || dropAll || rescale) {
+                if (dropAll) {
+                    java.util.Arrays.fill(t, 0, n, 0f);
+                } else if (scalarKeep) {
+                    Decider dec = decider(c);
+                    long s0 = c.start;
+                    for (int j = 0; j < n; j++) t[j] = dec.keep(i, s0 + j, t[j]) ? t[j] : 0f;
+                } else if (thr >= 0) {
+                    for (int j = 0; j < n; j++) {
+                        float v = t[j];
+                        t[j] = (Float.floatToRawIntBits(v) & 0x7FFFFFFF) >= thr ? v : 0f;
+                    }
+                }
+                if (rescale) {
+                    if (invDensity) {
+                        float r = (float) rho[i];
+                        for (int j = 0; j < n; j++) { float v = t[j]; if (v != 0f) t[j] = v / r; }
+                    } else {
+                        float f = scale[i];
+                        for (int j = 0; j < n; j++) { float v = t[j]; if (v != 0f) t[j] = v * f; }
+                    }
+                }
+                for (int j = 0; j < n; j++) {
+                    float v = t[j];
+                    if (v != 0f) kept++;
+                    t[j] = v * wi;
+                }
+            } else if (thr >= 0) {
+                for (int j = 0; j < n; j++) {
+                    float v = t[j];
+                    float k = (Float.floatToRawIntBits(v) & 0x7FFFFFFF) >= thr ? v : 0f;
+                    kept += k != 0f ? 1 : 0;
+                    t[j] = k * wi;
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    float v = t[j];
+                    kept += v != 0f ? 1 : 0;
+                    t[j] = v * wi;
+                }
+            }
+            st.kept[i] += kept;
+        }
+
+        // 3. combine across models
+        final float[] mix = c.tmp(m);
+        if (!cons) {
+            System.arraycopy(wt[0], 0, mix, 0, n);
+            for (int i = 1; i < m; i++) {
+                float[] t = wt[i];
+                for (int j = 0; j < n; j++) mix[j] += t[j];
+            }
+            if (spec.normalize()) {
+                final float ws = wsum;
+                for (int j = 0; j < n; j++) mix[j] = mix[j] / ws;
+            }
+        } else {
+            final float[] el = c.tmp(m + 1), den = c.tmp(m + 2), cf = c.tmp(m + 3);
+            if (count) {
+                float[] t0 = wt[0];
+                for (int j = 0; j < n; j++) el[j] = Math.signum(t0[j]);
+                for (int i = 1; i < m; i++) {
+                    float[] t = wt[i];
+                    for (int j = 0; j < n; j++) el[j] += Math.signum(t[j]);
+                }
+                for (int j = 0; j < n; j++) el[j] = el[j] >= 0 ? 1f : -1f;
+            } else {
+                System.arraycopy(wt[0], 0, el, 0, n);
+                for (int i = 1; i < m; i++) {
+                    float[] t = wt[i];
+                    for (int j = 0; j < n; j++) el[j] += t[j];
+                }
+                if (spec.zeroSign() == ZeroSign.POSITIVE) {
+                    for (int j = 0; j < n; j++) el[j] = el[j] >= 0 ? 1f : -1f;
+                } else {
+                    final float ms = majoritySign;
+                    for (int j = 0; j < n; j++) { float s = el[j]; el[j] = s > 0 ? 1f : s < 0 ? -1f : ms; }
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                final float[] t = wt[i];
+                final float wi = w[i];
+                if (i == 0) {
+                    for (int j = 0; j < n; j++) {
+                        float x = t[j];
+                        boolean agree = el[j] > 0 ? x > 0 : x < 0;
+                        mix[j] = agree ? x : 0f;
+                        den[j] = agree ? wi : 0f;
+                        cf[j] = x != 0 && !agree ? 1f : 0f;
+                    }
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        float x = t[j];
+                        boolean agree = el[j] > 0 ? x > 0 : x < 0;
+                        mix[j] += agree ? x : 0f;
+                        den[j] += agree ? wi : 0f;
+                        if (x != 0 && !agree) cf[j] = 1f;
+                    }
+                }
+            }
+            long conflicts = 0;
+            for (int j = 0; j < n; j++) conflicts += cf[j] != 0f ? 1 : 0;
+            st.conflicts += conflicts;
+            if (spec.aggregate() == Aggregate.MERGEKIT && spec.normalize()) {
+                for (int j = 0; j < n; j++) { float d = den[j]; mix[j] = mix[j] / (d == 0f ? 1f : d); }
+            }
+        }
+
+        // 4. lambda, then base + mixed
+        final float lam = lambda;
+        if (lam != 1f) {
+            for (int j = 0; j < n; j++) out[j] = base[j] + mix[j] * lam;
+        } else {
+            for (int j = 0; j < n; j++) out[j] = base[j] + mix[j];
+        }
+        st.count += n;
+    }
+
+    /** The element-by-element reference implementation (kept for the aggregates the block kernel does not cover, and for tests). */
+    void applyScalar(Chunk c, float[] out, StatsAcc st) {
         final int m = this.m;
         final float[] base = c.base;
         final float[] d = new float[m];
         final float[] wt = new float[m];
-        final Decider dec = new Decider(c);
+        final Decider dec = decider(c);
         final boolean cons = !"none".equals(spec.consensus());
         final boolean count = "count".equals(spec.consensus());
         final boolean invDensity = spec.rescale() && "inverse_density".equals(spec.rescaleMode());
@@ -194,7 +376,7 @@ final class GtaJob implements TensorJob {
             for (int i = 0; i < m; i++) {
                 float di = c.x[i][j] - b;
                 d[i] = di;
-                float t = dec.keep(i, j, di) ? di : 0f;
+                float t = dec.keep(i, c.start + j, di) ? di : 0f;
                 if (t != 0f && active[i]) {
                     if (invDensity) t = t / rhoF[i];
                     else if (l1) t = t * scale[i];
