@@ -24,6 +24,16 @@ public final class Chunk {
     /** Worker-owned scratch arrays (may be empty); contents are undefined on entry. */
     public float[][] tmp = new float[0][];
 
+    private int[][] itmp = new int[0][];
+
+    /** Integer scratch array {@code i}, allocated on first use at the size of the block arrays. */
+    int[] itmp(int i) {
+        if (i >= itmp.length) itmp = java.util.Arrays.copyOf(itmp, i + 1);
+        int n = Math.max(len, x[0].length);
+        if (itmp[i] == null || itmp[i].length < n) itmp[i] = new int[n];
+        return itmp[i];
+    }
+
     /** Scratch array {@code i}, allocated on first use at the size of the block arrays. */
     float[] tmp(int i) {
         if (i >= tmp.length) tmp = java.util.Arrays.copyOf(tmp, i + 1);

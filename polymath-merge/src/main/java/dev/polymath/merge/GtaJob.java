@@ -26,6 +26,7 @@ final class GtaJob implements TensorJob {
     private final boolean[] active;           // sparsification active for model i (density < 1)
     private final float[] scale;              // L1 rescale factors
     private final long[] dropKeys;
+    private final boolean allPositive;      // every weight > 0 (finite): agreeing weights never sum to 0
     private double[] l1Before, l1After;
     private int stage;
 
@@ -46,6 +47,9 @@ final class GtaJob implements TensorJob {
             dropKeys[i] = ctx.dropMask.key(ctx.name, i);
         }
         lambda = (float) ctx.num("lambda");
+        boolean pos = true;
+        for (int i = 0; i < m; i++) pos &= w[i] > 0 && w[i] < Float.POSITIVE_INFINITY;
+        allPositive = pos;
         if (ctx.modelLevel instanceof GlobalTopK g) {
             sel = g.selection;
             globalSel = true;
@@ -206,9 +210,8 @@ final class GtaJob implements TensorJob {
         // 1. task vectors d_i = x_i - base, and their statistics
         final float[][] wt = new float[m][];
         for (int i = 0; i < m; i++) {
-            float[] xi = c.x[i], di = c.tmp(i);
-            for (int j = 0; j < n; j++) di[j] = xi[j] - base[j];
-            wt[i] = di;
+            wt[i] = c.tmp(i);
+            GtaKernels.deltas(c.x[i], base, wt[i], n);
         }
         st.addDeltaBlock(wt, n);
 
@@ -233,7 +236,7 @@ final class GtaJob implements TensorJob {
                 }
             }
             boolean rescale = active[i] && (invDensity || l1);
-            long kept = 0;
+            long kept;
             if (scalarKeep || dropAll || rescale) {
                 if (dropAll) {
                     java.util.Arrays.fill(t, 0, n, 0f);
@@ -242,10 +245,7 @@ final class GtaJob implements TensorJob {
                     long s0 = c.start;
                     for (int j = 0; j < n; j++) t[j] = dec.keep(i, s0 + j, t[j]) ? t[j] : 0f;
                 } else if (thr >= 0) {
-                    for (int j = 0; j < n; j++) {
-                        float v = t[j];
-                        t[j] = (Float.floatToRawIntBits(v) & 0x7FFFFFFF) >= thr ? v : 0f;
-                    }
+                    GtaKernels.keepAtLeast(t, thr, 1f, n);     // x 1f is exact: only selects here
                 }
                 if (rescale) {
                     if (invDensity) {
@@ -256,24 +256,11 @@ final class GtaJob implements TensorJob {
                         for (int j = 0; j < n; j++) { float v = t[j]; if (v != 0f) t[j] = v * f; }
                     }
                 }
-                for (int j = 0; j < n; j++) {
-                    float v = t[j];
-                    if (v != 0f) kept++;
-                    t[j] = v * wi;
-                }
+                kept = GtaKernels.weight(t, wi, n);
             } else if (thr >= 0) {
-                for (int j = 0; j < n; j++) {
-                    float v = t[j];
-                    float k = (Float.floatToRawIntBits(v) & 0x7FFFFFFF) >= thr ? v : 0f;
-                    kept += k != 0f ? 1 : 0;
-                    t[j] = k * wi;
-                }
+                kept = GtaKernels.keepAtLeast(t, thr, wi, n);
             } else {
-                for (int j = 0; j < n; j++) {
-                    float v = t[j];
-                    kept += v != 0f ? 1 : 0;
-                    t[j] = v * wi;
-                }
+                kept = GtaKernels.weight(t, wi, n);
             }
             st.kept[i] += kept;
         }
@@ -282,16 +269,15 @@ final class GtaJob implements TensorJob {
         final float[] mix = c.tmp(m);
         if (!cons) {
             System.arraycopy(wt[0], 0, mix, 0, n);
-            for (int i = 1; i < m; i++) {
-                float[] t = wt[i];
-                for (int j = 0; j < n; j++) mix[j] += t[j];
-            }
+            for (int i = 1; i < m; i++) GtaKernels.add(mix, wt[i], n);
             if (spec.normalize()) {
                 final float ws = wsum;
                 for (int j = 0; j < n; j++) mix[j] = mix[j] / ws;
             }
         } else {
-            final float[] el = c.tmp(m + 1), den = c.tmp(m + 2), cf = c.tmp(m + 3);
+            // el: the elected sign as +1 / -1 (-1 also where the reference elects 0: then only x < 0 agrees)
+            final float[] el = c.tmp(m + 1), den = c.tmp(m + 2);
+            final int[] cf = c.itmp(0);
             if (count) {
                 float[] t0 = wt[0];
                 for (int j = 0; j < n; j++) el[j] = Math.signum(t0[j]);
@@ -299,56 +285,27 @@ final class GtaJob implements TensorJob {
                     float[] t = wt[i];
                     for (int j = 0; j < n; j++) el[j] += Math.signum(t[j]);
                 }
-                for (int j = 0; j < n; j++) el[j] = el[j] >= 0 ? 1f : -1f;
+                GtaKernels.signNonNegativePlus(el, n);
             } else {
                 System.arraycopy(wt[0], 0, el, 0, n);
-                for (int i = 1; i < m; i++) {
-                    float[] t = wt[i];
-                    for (int j = 0; j < n; j++) el[j] += t[j];
-                }
+                for (int i = 1; i < m; i++) GtaKernels.add(el, wt[i], n);
                 if (spec.zeroSign() == ZeroSign.POSITIVE) {
-                    for (int j = 0; j < n; j++) el[j] = el[j] >= 0 ? 1f : -1f;
+                    GtaKernels.signNonNegativePlus(el, n);
                 } else {
-                    final float ms = majoritySign;
+                    final float ms = majoritySign > 0 ? 1f : -1f;
                     for (int j = 0; j < n; j++) { float s = el[j]; el[j] = s > 0 ? 1f : s < 0 ? -1f : ms; }
                 }
             }
-            for (int i = 0; i < m; i++) {
-                final float[] t = wt[i];
-                final float wi = w[i];
-                if (i == 0) {
-                    for (int j = 0; j < n; j++) {
-                        float x = t[j];
-                        boolean agree = el[j] > 0 ? x > 0 : x < 0;
-                        mix[j] = agree ? x : 0f;
-                        den[j] = agree ? wi : 0f;
-                        cf[j] = x != 0 && !agree ? 1f : 0f;
-                    }
-                } else {
-                    for (int j = 0; j < n; j++) {
-                        float x = t[j];
-                        boolean agree = el[j] > 0 ? x > 0 : x < 0;
-                        mix[j] += agree ? x : 0f;
-                        den[j] += agree ? wi : 0f;
-                        if (x != 0 && !agree) cf[j] = 1f;
-                    }
-                }
-            }
-            long conflicts = 0;
-            for (int j = 0; j < n; j++) conflicts += cf[j] != 0f ? 1 : 0;
-            st.conflicts += conflicts;
+            for (int i = 0; i < m; i++) GtaKernels.aggregate(wt[i], el, w[i], mix, den, cf, n, i == 0);
+            st.conflicts += GtaKernels.sum(cf, n);
             if (spec.aggregate() == Aggregate.MERGEKIT && spec.normalize()) {
-                for (int j = 0; j < n; j++) { float d = den[j]; mix[j] = mix[j] / (d == 0f ? 1f : d); }
+                if (allPositive) GtaKernels.divideByNonZeroPositiveWeights(mix, den, n);
+                else GtaKernels.divideByNonZero(mix, den, n);
             }
         }
 
         // 4. lambda, then base + mixed
-        final float lam = lambda;
-        if (lam != 1f) {
-            for (int j = 0; j < n; j++) out[j] = base[j] + mix[j] * lam;
-        } else {
-            for (int j = 0; j < n; j++) out[j] = base[j] + mix[j];
-        }
+        GtaKernels.finish(base, mix, lambda, out, n);
         st.count += n;
     }
 

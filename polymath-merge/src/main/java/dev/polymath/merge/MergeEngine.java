@@ -80,8 +80,9 @@ public final class MergeEngine implements AutoCloseable {
     /** One output tensor: merged (float) or copied raw from the reference model (non-float types). */
     record Item(String name, TensorInfo ref, DType outType, boolean merged, TensorContext ctx) {}
 
+    /** {@code fsyncSeconds}: the part of {@code seconds} spent forcing the output to disk (included in seconds). */
     public record Result(Path out, int tensors, long elements, long bytesRead, long bytesWritten, double seconds,
-                         Map<String, Object> config, List<Map<String, Object>> stats) {}
+                         Map<String, Object> config, List<Map<String, Object>> stats, double fsyncSeconds) {}
 
     private final MergeConfig cfg;
     private final MergeMethod method;
@@ -408,7 +409,7 @@ public final class MergeEngine implements AutoCloseable {
             return th;
         }) : null;
         var statsOut = new ArrayList<Map<String, Object>>();
-        long bytesWritten = 0, elements = 0;
+        long bytesWritten = 0, elements = 0, fsyncNanos = 0;
         try {
             AtomicFiles.deleteRecursively(staging);
             Files.createDirectories(staging);
@@ -487,7 +488,9 @@ public final class MergeEngine implements AutoCloseable {
                     for (StatsAcc s : st) sum.add(s);
                     statsOut.add(tensorStats(it, ctx, sum, job));
                 }
+                long f0 = System.nanoTime();
                 for (FileChannel c : channels) c.force(true);
+                fsyncNanos = System.nanoTime() - f0;
             } finally {
                 for (FileChannel c : channels) c.close();
             }
@@ -504,7 +507,7 @@ public final class MergeEngine implements AutoCloseable {
             if (Files.isDirectory(ref.source())) SafetensorsWriter.copyAuxiliaryFiles(ref.folder(), staging);
             AtomicFiles.publishDirectory(staging, abs);
             double secs = (System.nanoTime() - t0) / 1e9;
-            return new Result(abs, items.size(), elements, bytesRead, bytesWritten, secs, config, statsOut);
+            return new Result(abs, items.size(), elements, bytesRead, bytesWritten, secs, config, statsOut, fsyncNanos / 1e9);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + outDir + ": " + e.getMessage(), e);
         } finally {
