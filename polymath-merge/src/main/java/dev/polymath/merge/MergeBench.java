@@ -77,6 +77,7 @@ public final class MergeBench {
                 res.put(e.getKey() + "_fsync_s", fsync[t.get(2).intValue()]);
                 res.put(e.getKey() + "_GBps", bytes / t.get(0) / 1e9);
                 res.putAll(memory(e.getKey(), merge));
+                res.put(e.getKey() + "_mapped_inputs_mb", 4.0 * n * 4 / 1e6);
             }
             res.put("GBps_definition", "(4 input + 1 output) * N * 4 bytes / end-to-end seconds (read + merge + write + fsync + publish)");
             return res;
@@ -101,8 +102,8 @@ public final class MergeBench {
     /**
      * One more (untimed) run with memory accounting: heap in use after a full GC before the run, the peak heap
      * in use during it (sum of the heap pools' peaks: an upper bound that counts garbage not yet collected),
-     * bytes allocated by all threads, direct (native) buffer memory, and the memory-mapped input bytes (page
-     * cache, outside the heap; it counts towards RSS only as pages are touched).
+     * bytes allocated by all threads and direct (native) buffer memory. The inputs are memory-mapped (page
+     * cache, outside the heap; touched pages count towards RSS until the engine unmaps them on close).
      */
     static Map<String, Object> memory(String key, Runnable r) {
         var pools = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
@@ -116,17 +117,13 @@ public final class MergeBench {
         long alloc = threads.getTotalThreadAllocatedBytes() - alloc0;
         long peak = 0;
         for (var p : pools) peak += p.getPeakUsage().getUsed();
-        long direct = 0, mapped = 0;
-        for (var b : buffers) {
-            if (b.getName().equals("direct")) direct = b.getMemoryUsed();
-            if (b.getName().equals("mapped")) mapped = b.getMemoryUsed();
-        }
+        long direct = 0;
+        for (var b : buffers) if (b.getName().equals("direct")) direct = b.getMemoryUsed();
         var m = new LinkedHashMap<String, Object>();
         m.put(key + "_heap_live_before_mb", before / 1e6);
         m.put(key + "_heap_peak_mb", peak / 1e6);
         m.put(key + "_allocated_mb", alloc / 1e6);
         m.put(key + "_direct_mb", direct / 1e6);
-        m.put(key + "_mapped_inputs_mb", mapped / 1e6);
         return m;
     }
 
