@@ -26,6 +26,7 @@ final class GtaJob implements TensorJob {
     private final boolean[] active;           // sparsification active for model i (density < 1)
     private final float[] scale;              // L1 rescale factors
     private final long[] dropKeys;
+    private final boolean allPositive;      // every weight > 0 (finite): agreeing weights never sum to 0
     private double[] l1Before, l1After;
     private int stage;
 
@@ -46,6 +47,9 @@ final class GtaJob implements TensorJob {
             dropKeys[i] = ctx.dropMask.key(ctx.name, i);
         }
         lambda = (float) ctx.num("lambda");
+        boolean pos = true;
+        for (int i = 0; i < m; i++) pos &= w[i] > 0 && w[i] < Float.POSITIVE_INFINITY;
+        allPositive = pos;
         if (ctx.modelLevel instanceof GlobalTopK g) {
             sel = g.selection;
             globalSel = true;
@@ -114,17 +118,15 @@ final class GtaJob implements TensorJob {
         return null;
     }
 
-    /** Per chunk: decides keep/drop for each model, element by element in index order. */
+    /** Per chunk: decides keep/drop for each model, element by element in index order (tie counters run across the chunk's blocks). */
     private final class Decider {
         final TopKSelection.Keeper keeper;
-        final long start;
 
         Decider(Chunk c) {
             keeper = sel == null ? null : sel.keeper(globalSel ? 0 : c.index);
-            start = c.start;
         }
 
-        boolean keep(int i, int j, float d) {
+        boolean keep(int i, long index, float d) {
             if (!active[i]) return true;
             return switch (spec.sparsify()) {
                 case MAGNITUDE -> keeper.inTop(i, TopKSelection.absBits(d));
@@ -135,11 +137,19 @@ final class GtaJob implements TensorJob {
                     yield big && !small;
                 }
                 case RANDOM -> ctx.dropMask instanceof DropMask.Seeded
-                        ? DropMask.Seeded.keepWithKey(dropKeys[i], start + j, rho[i])
-                        : ctx.dropMask.keep(ctx.name, i, start + j, rho[i]);
+                        ? DropMask.Seeded.keepWithKey(dropKeys[i], index, rho[i])
+                        : ctx.dropMask.keep(ctx.name, i, index, rho[i]);
                 case NONE -> true;
             };
         }
+    }
+
+    /** The chunk's decider, created at its first block and kept in {@link Chunk#state} for the next ones. */
+    private Decider decider(Chunk c) {
+        if (c.state instanceof Decider d) return d;
+        Decider d = new Decider(c);
+        c.state = d;
+        return d;
     }
 
     private Pass<double[]> l1Pass() {
@@ -147,14 +157,14 @@ final class GtaJob implements TensorJob {
             public double[] newAcc() { return new double[2 * m]; }
 
             public void accumulate(Chunk c, double[] acc) {
-                Decider dec = new Decider(c);
+                Decider dec = decider(c);
                 for (int j = 0; j < c.len; j++) {
                     float b = c.base[j];
                     for (int i = 0; i < m; i++) {
                         float d = c.x[i][j] - b;
                         double a = Math.abs(d);
                         acc[i] += a;
-                        if (dec.keep(i, j, d)) acc[m + i] += a;
+                        if (dec.keep(i, c.start + j, d)) acc[m + i] += a;
                     }
                 }
             }
@@ -170,13 +180,142 @@ final class GtaJob implements TensorJob {
         };
     }
 
+    /**
+     * Merges one block column by column (model by model over the block, then across models), which the JIT
+     * turns into tight, mostly vectorized loops. Every element sees exactly the float32 operations of
+     * {@link #applyScalar}, in the same order; statistics accumulate in the same order per accumulator.
+     */
+    /** Tests only: route every block through {@link #applyScalar} (the element-by-element reference). */
+    static volatile boolean forceScalar;
+
     @Override
     public void apply(Chunk c, float[] out, StatsAcc st) {
+        if (forceScalar || spec.aggregate() == Aggregate.MEAN || spec.aggregate() == Aggregate.MAX) {
+            applyScalar(c, out, st);
+            return;
+        }
+        final int m = this.m, n = c.len;
+        final float[] base = c.base;
+        final boolean cons = !"none".equals(spec.consensus());
+        final boolean count = "count".equals(spec.consensus());
+        final boolean invDensity = spec.rescale() && "inverse_density".equals(spec.rescaleMode());
+        final boolean l1 = spec.rescale() && "l1".equals(spec.rescaleMode());
+        float wsum = 0f;
+        for (int i = 0; i < m; i++) wsum += w[i];
+        if (Math.abs(wsum) < 1e-8f) wsum = 1f;
+        st.hasTaskVectors = true;
+        st.hasSparsity = spec.sparsify() != GeneralizedTaskArithmetic.Sparsify.NONE;
+        st.hasConsensus = cons;
+
+        // 1. task vectors d_i = x_i - base, and their statistics
+        final float[][] wt = new float[m][];
+        for (int i = 0; i < m; i++) {
+            wt[i] = c.tmp(i);
+            GtaKernels.deltas(c.x[i], base, wt[i], n);
+        }
+        st.addDeltaBlock(wt, n);
+
+        // 2. per model: keep or drop, rescale, count kept, weight -> wt_i
+        for (int i = 0; i < m; i++) {
+            final float[] t = wt[i];
+            final float wi = w[i];
+            int thr = -1;                                  // -1: keep all; otherwise keep |d| bits >= thr
+            boolean scalarKeep = false, dropAll = false;
+            if (active[i]) {
+                if (spec.sparsify() == GeneralizedTaskArithmetic.Sparsify.MAGNITUDE) {
+                    switch (sel.mode[i]) {
+                        case NONE -> dropAll = true;
+                        case ALL -> thr = -1;
+                        default -> {
+                            if (sel.ranked[i]) scalarKeep = true;
+                            else thr = sel.thr[i];
+                        }
+                    }
+                } else if (spec.sparsify() != GeneralizedTaskArithmetic.Sparsify.NONE) {
+                    scalarKeep = true;
+                }
+            }
+            boolean rescale = active[i] && (invDensity || l1);
+            long kept;
+            if (scalarKeep || dropAll || rescale) {
+                if (dropAll) {
+                    java.util.Arrays.fill(t, 0, n, 0f);
+                } else if (scalarKeep) {
+                    Decider dec = decider(c);
+                    long s0 = c.start;
+                    for (int j = 0; j < n; j++) t[j] = dec.keep(i, s0 + j, t[j]) ? t[j] : 0f;
+                } else if (thr >= 0) {
+                    GtaKernels.keepAtLeast(t, thr, 1f, n);     // x 1f is exact: only selects here
+                }
+                if (rescale) {
+                    if (invDensity) {
+                        float r = (float) rho[i];
+                        for (int j = 0; j < n; j++) { float v = t[j]; if (v != 0f) t[j] = v / r; }
+                    } else {
+                        float f = scale[i];
+                        for (int j = 0; j < n; j++) { float v = t[j]; if (v != 0f) t[j] = v * f; }
+                    }
+                }
+                kept = GtaKernels.weight(t, wi, n);
+            } else if (thr >= 0) {
+                kept = GtaKernels.keepAtLeast(t, thr, wi, n);
+            } else {
+                kept = GtaKernels.weight(t, wi, n);
+            }
+            st.kept[i] += kept;
+        }
+
+        // 3. combine across models
+        final float[] mix = c.tmp(m);
+        if (!cons) {
+            System.arraycopy(wt[0], 0, mix, 0, n);
+            for (int i = 1; i < m; i++) GtaKernels.add(mix, wt[i], n);
+            if (spec.normalize()) {
+                final float ws = wsum;
+                for (int j = 0; j < n; j++) mix[j] = mix[j] / ws;
+            }
+        } else {
+            // el: the elected sign as +1 / -1 (-1 also where the reference elects 0: then only x < 0 agrees)
+            final float[] el = c.tmp(m + 1), den = c.tmp(m + 2);
+            final int[] cf = c.itmp(0);
+            if (count) {
+                float[] t0 = wt[0];
+                for (int j = 0; j < n; j++) el[j] = Math.signum(t0[j]);
+                for (int i = 1; i < m; i++) {
+                    float[] t = wt[i];
+                    for (int j = 0; j < n; j++) el[j] += Math.signum(t[j]);
+                }
+                GtaKernels.signNonNegativePlus(el, n);
+            } else {
+                System.arraycopy(wt[0], 0, el, 0, n);
+                for (int i = 1; i < m; i++) GtaKernels.add(el, wt[i], n);
+                if (spec.zeroSign() == ZeroSign.POSITIVE) {
+                    GtaKernels.signNonNegativePlus(el, n);
+                } else {
+                    final float ms = majoritySign > 0 ? 1f : -1f;
+                    for (int j = 0; j < n; j++) { float s = el[j]; el[j] = s > 0 ? 1f : s < 0 ? -1f : ms; }
+                }
+            }
+            for (int i = 0; i < m; i++) GtaKernels.aggregate(wt[i], el, w[i], mix, den, cf, n, i == 0);
+            st.conflicts += GtaKernels.sum(cf, n);
+            if (spec.aggregate() == Aggregate.MERGEKIT && spec.normalize()) {
+                if (allPositive) GtaKernels.divideByNonZeroPositiveWeights(mix, den, n);
+                else GtaKernels.divideByNonZero(mix, den, n);
+            }
+        }
+
+        // 4. lambda, then base + mixed
+        GtaKernels.finish(base, mix, lambda, out, n);
+        st.count += n;
+    }
+
+    /** The element-by-element reference implementation (kept for the aggregates the block kernel does not cover, and for tests). */
+    void applyScalar(Chunk c, float[] out, StatsAcc st) {
         final int m = this.m;
         final float[] base = c.base;
         final float[] d = new float[m];
         final float[] wt = new float[m];
-        final Decider dec = new Decider(c);
+        final Decider dec = decider(c);
         final boolean cons = !"none".equals(spec.consensus());
         final boolean count = "count".equals(spec.consensus());
         final boolean invDensity = spec.rescale() && "inverse_density".equals(spec.rescaleMode());
@@ -194,7 +333,7 @@ final class GtaJob implements TensorJob {
             for (int i = 0; i < m; i++) {
                 float di = c.x[i][j] - b;
                 d[i] = di;
-                float t = dec.keep(i, j, di) ? di : 0f;
+                float t = dec.keep(i, c.start + j, di) ? di : 0f;
                 if (t != 0f && active[i]) {
                     if (invDensity) t = t / rhoF[i];
                     else if (l1) t = t * scale[i];

@@ -4,6 +4,9 @@ import dev.polymath.core.safetensors.SafetensorsFile;
 import dev.polymath.core.util.AtomicFiles;
 
 import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -59,14 +62,22 @@ public final class MergeBench {
             res.put("copy_GBps", bytes / copy.get(0) / 1e9);
             for (var e : List.of(Map.entry("ta", ta), Map.entry("ties", ties))) {
                 Path out = work.resolve(e.getKey());
-                var t = time(repeats, () -> {
+                double[] fsync = new double[Math.max(1, repeats)];
+                int[] run = {0};
+                Runnable merge = () -> {
                     try (var eng = new MergeEngine(e.getValue(), opt)) {
-                        eng.run(out);
+                        var r = eng.run(out);
+                        if (run[0] < fsync.length) fsync[run[0]] = r.fsyncSeconds();
+                        run[0]++;
                     }
-                });
+                };
+                var t = time(repeats, merge);
                 res.put(e.getKey() + "_end_to_end_s", t.get(0));
                 res.put(e.getKey() + "_end_to_end_s_median", t.get(1));
+                res.put(e.getKey() + "_fsync_s", fsync[t.get(2).intValue()]);
                 res.put(e.getKey() + "_GBps", bytes / t.get(0) / 1e9);
+                res.putAll(memory(e.getKey(), merge));
+                res.put(e.getKey() + "_mapped_inputs_mb", 4.0 * n * 4 / 1e6);
             }
             res.put("GBps_definition", "(4 input + 1 output) * N * 4 bytes / end-to-end seconds (read + merge + write + fsync + publish)");
             return res;
@@ -75,6 +86,7 @@ public final class MergeBench {
         }
     }
 
+    /** Best, median, and the index of the best run. */
     private static List<Double> time(int repeats, Runnable r) {
         var ts = new ArrayList<Double>();
         for (int i = 0; i < Math.max(1, repeats); i++) {
@@ -84,7 +96,35 @@ public final class MergeBench {
         }
         var sorted = new ArrayList<>(ts);
         Collections.sort(sorted);
-        return List.of(sorted.get(0), sorted.get(sorted.size() / 2));
+        return List.of(sorted.get(0), sorted.get(sorted.size() / 2), (double) ts.indexOf(sorted.get(0)));
+    }
+
+    /**
+     * One more (untimed) run with memory accounting: heap in use after a full GC before the run, the peak heap
+     * in use during it (sum of the heap pools' peaks: an upper bound that counts garbage not yet collected),
+     * bytes allocated by all threads and direct (native) buffer memory. The inputs are memory-mapped (page
+     * cache, outside the heap; touched pages count towards RSS until the engine unmaps them on close).
+     */
+    static Map<String, Object> memory(String key, Runnable r) {
+        var pools = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
+        var buffers = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class);
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        System.gc();
+        long before = 0;
+        for (var p : pools) { before += p.getUsage().getUsed(); p.resetPeakUsage(); }
+        long alloc0 = threads.getTotalThreadAllocatedBytes();
+        r.run();
+        long alloc = threads.getTotalThreadAllocatedBytes() - alloc0;
+        long peak = 0;
+        for (var p : pools) peak += p.getPeakUsage().getUsed();
+        long direct = 0;
+        for (var b : buffers) if (b.getName().equals("direct")) direct = b.getMemoryUsed();
+        var m = new LinkedHashMap<String, Object>();
+        m.put(key + "_heap_live_before_mb", before / 1e6);
+        m.put(key + "_heap_peak_mb", peak / 1e6);
+        m.put(key + "_allocated_mb", alloc / 1e6);
+        m.put(key + "_direct_mb", direct / 1e6);
+        return m;
     }
 
     /** Reads the data sections of the four inputs chunk by chunk, writes the base's bytes to {@code out}, fsyncs. */

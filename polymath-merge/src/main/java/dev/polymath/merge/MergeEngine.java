@@ -48,28 +48,41 @@ public final class MergeEngine implements AutoCloseable {
     public static final long DEFAULT_SHARD_BYTES = 5_000_000_000L;
     private static final Pattern LAYER = Pattern.compile("(?:^|\\.)(\\d+)(?:\\.|$)");
 
-    public record Options(int threads, long seed, int chunkSize, long maxShardBytes, DropMask dropMask) {
+    /**
+     * @param block elements per block within a chunk (0: {@link #BLOCK}); blocks keep a chunk's inputs in the
+     *              CPU cache and never change results (statistics are per chunk, blocks arrive in order)
+     */
+    public record Options(int threads, long seed, int chunkSize, long maxShardBytes, DropMask dropMask, int block) {
         public Options {
             if (threads < 1) throw new IllegalArgumentException("threads must be >= 1");
             if (chunkSize < 1) throw new IllegalArgumentException("chunk size must be >= 1");
+            if (block < 0) throw new IllegalArgumentException("block must be >= 0");
+        }
+
+        public Options(int threads, long seed, int chunkSize, long maxShardBytes, DropMask dropMask) {
+            this(threads, seed, chunkSize, maxShardBytes, dropMask, 0);
         }
 
         public static Options defaults() {
-            return new Options(Math.max(1, Runtime.getRuntime().availableProcessors()), 0, DEFAULT_CHUNK, DEFAULT_SHARD_BYTES, null);
+            return new Options(Math.max(1, Runtime.getRuntime().availableProcessors()), 0, DEFAULT_CHUNK, DEFAULT_SHARD_BYTES, null, 0);
         }
 
-        public Options withThreads(int t) { return new Options(t, seed, chunkSize, maxShardBytes, dropMask); }
-        public Options withSeed(long s) { return new Options(threads, s, chunkSize, maxShardBytes, dropMask); }
-        public Options withChunk(int c) { return new Options(threads, seed, c, maxShardBytes, dropMask); }
-        public Options withShardBytes(long b) { return new Options(threads, seed, chunkSize, b, dropMask); }
-        public Options withDropMask(DropMask d) { return new Options(threads, seed, chunkSize, maxShardBytes, d); }
+        public Options withThreads(int t) { return new Options(t, seed, chunkSize, maxShardBytes, dropMask, block); }
+        public Options withSeed(long s) { return new Options(threads, s, chunkSize, maxShardBytes, dropMask, block); }
+        public Options withChunk(int c) { return new Options(threads, seed, c, maxShardBytes, dropMask, block); }
+        public Options withShardBytes(long b) { return new Options(threads, seed, chunkSize, b, dropMask, block); }
+        public Options withDropMask(DropMask d) { return new Options(threads, seed, chunkSize, maxShardBytes, d, block); }
+        public Options withBlock(int b) { return new Options(threads, seed, chunkSize, maxShardBytes, dropMask, b); }
+
+        int blockElements() { return Math.min(chunkSize, block > 0 ? block : BLOCK); }
     }
 
     /** One output tensor: merged (float) or copied raw from the reference model (non-float types). */
     record Item(String name, TensorInfo ref, DType outType, boolean merged, TensorContext ctx) {}
 
+    /** {@code fsyncSeconds}: the part of {@code seconds} spent forcing the output to disk (included in seconds). */
     public record Result(Path out, int tensors, long elements, long bytesRead, long bytesWritten, double seconds,
-                         Map<String, Object> config, List<Map<String, Object>> stats) {}
+                         Map<String, Object> config, List<Map<String, Object>> stats, double fsyncSeconds) {}
 
     private final MergeConfig cfg;
     private final MergeMethod method;
@@ -252,13 +265,15 @@ public final class MergeEngine implements AutoCloseable {
         long modelRead = 0;
         for (Item it : items) if (it.merged()) modelRead += (long) modelPasses * inputs * it.ref().byteLength();
         totalRead += modelRead;
-        long perWorker = (long) opt.chunkSize() * 4 * (inputs + 1) + (long) opt.chunkSize() * 4;
+        int blk = opt.blockElements();
+        // per worker: block arrays for the inputs and the output, the job's scratch (models + 4), the direct write buffer
+        long perWorker = (long) blk * 4 * (inputs + 1) + (long) blk * 4 * (models.size() + 4) + (long) blk * 4;
         long hist = maxPasses >= 2 || modelPasses > 0 ? (long) models.size() * 2 * (TopKSelection.HI + TopKSelection.LO) * 8 : 0;
         long peak = opt.threads() * (perWorker + hist);
         sb.append(String.format("model-wide passes: %d (read %d bytes)%n", modelPasses, modelRead));
         sb.append(String.format("tensors: %d (%d merged elements); read %.3f GB, write %.3f GB%n", items.size(), merged, totalRead / 1e9, totalWrite / 1e9));
-        sb.append(String.format("predicted peak working memory: %.1f MB (%d thread(s) x (%d inputs + output) x chunk %d floats + histograms); inputs are memory-mapped%n",
-                peak / 1e6, opt.threads(), inputs, opt.chunkSize()));
+        sb.append(String.format("predicted peak working memory: %.1f MB (%d thread(s) x (%d inputs + output + scratch) x block %d floats + histograms), independent of model size; inputs are memory-mapped%n",
+                peak / 1e6, opt.threads(), inputs, blk));
         return sb.toString();
     }
 
@@ -271,31 +286,46 @@ public final class MergeEngine implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------------
     // Run
 
-    private final class Worker {
-        float[] base;
-        float[][] x;
-        float[] out;
-        ByteBuffer buf;
+    /** Elements per block: the inputs of a block (and the job's scratch) stay in the CPU cache. */
+    static final int BLOCK = Integer.getInteger("polymath.merge.block", 16384);
 
-        Worker(int chunk, int m, boolean hasBase, int maxOutBytes) {
-            base = hasBase ? new float[chunk] : null;
-            x = new float[m][chunk];
-            out = new float[chunk];
-            buf = ByteBuffer.allocate(chunk * maxOutBytes).order(ByteOrder.LITTLE_ENDIAN);
+    private final class Worker {
+        final int block;
+        final float[] base;
+        final float[][] x;
+        final float[] out;
+        final ByteBuffer buf;
+        final Chunk ch = new Chunk();
+
+        Worker(int block, int m, boolean hasBase, int maxOutBytes) {
+            this.block = block;
+            base = hasBase ? new float[block] : null;
+            x = new float[m][block];
+            out = new float[block];
+            buf = ByteBuffer.allocateDirect(block * maxOutBytes).order(ByteOrder.LITTLE_ENDIAN);
+            ch.x = x;
         }
 
-        Chunk load(TensorContext ctx, int c) {
-            Chunk ch = new Chunk();
+        /** Starts chunk {@code c} of {@code ctx}: clears the per-chunk state. */
+        Chunk begin(TensorContext ctx, int c) {
             ch.ctx = ctx;
             ch.index = c;
-            ch.start = ctx.chunkStart(c);
-            ch.len = ctx.chunkLen(c);
+            ch.state = null;
+            return ch;
+        }
+
+        /** Loads elements {@code [off, off + len)} of the current chunk (offsets within the chunk). */
+        Chunk load(int off, int len) {
+            TensorContext ctx = ch.ctx;
+            ch.start = ctx.chunkStart(ch.index) + off;
+            ch.len = len;
             if (base != null) {
-                MergeEngine.this.base.readFloats(ctx.name, ch.start, base, 0, ch.len);
+                MergeEngine.this.base.readFloats(ctx.name, ch.start, base, 0, len);
                 ch.base = base;
+            } else {
+                ch.base = null;
             }
-            for (int i = 0; i < x.length; i++) models.get(i).readFloats(ctx.name, ch.start, x[i], 0, ch.len);
-            ch.x = x;
+            for (int i = 0; i < x.length; i++) models.get(i).readFloats(ctx.name, ch.start, x[i], 0, len);
             return ch;
         }
     }
@@ -350,8 +380,10 @@ public final class MergeEngine implements AutoCloseable {
         parallel(pool, workers, units.size(), (w, u) -> {
             int[] tc = units.get(u);
             TensorContext ctx = ctxs.get(tc[0]);
-            Chunk ch = w.load(ctx, tc[1]);
-            pass.accumulate(ch, accs[pass.orderIndependent() ? wIndex.get(w) : u]);
+            Object acc = accs[pass.orderIndependent() ? wIndex.get(w) : u];
+            w.begin(ctx, tc[1]);
+            int len = ctx.chunkLen(tc[1]);
+            for (int off = 0; off < len; off += w.block) pass.accumulate(w.load(off, Math.min(w.block, len - off)), acc);
         });
         long bytes = 0;
         for (int[] tc : units) bytes += (long) ctxs.get(tc[0]).chunkLen(tc[1]) * 4 * inputs;
@@ -377,12 +409,12 @@ public final class MergeEngine implements AutoCloseable {
             return th;
         }) : null;
         var statsOut = new ArrayList<Map<String, Object>>();
-        long bytesWritten = 0, elements = 0;
+        long bytesWritten = 0, elements = 0, fsyncNanos = 0;
         try {
             AtomicFiles.deleteRecursively(staging);
             Files.createDirectories(staging);
             Worker[] workers = new Worker[opt.threads()];
-            for (int i = 0; i < workers.length; i++) workers[i] = new Worker(opt.chunkSize(), models.size(), base != null, maxOut);
+            for (int i = 0; i < workers.length; i++) workers[i] = new Worker(opt.blockElements(), models.size(), base != null, maxOut);
 
             // model-wide passes (global top-k)
             var mergedCtx = new ArrayList<TensorContext>();
@@ -436,14 +468,18 @@ public final class MergeEngine implements AutoCloseable {
                     final DType outType = it.outType();
                     int inputs = models.size() + (base != null ? 1 : 0);
                     parallel(pool, workers, units.size(), (w, u) -> {
-                        Chunk c = w.load(fctx, u);
                         StatsAcc sa = new StatsAcc(models.size());
-                        job.apply(c, w.out, sa);
+                        w.begin(fctx, u);
+                        int len = fctx.chunkLen(u);
+                        for (int off = 0; off < len; off += w.block) {
+                            Chunk c = w.load(off, Math.min(w.block, len - off));
+                            job.apply(c, w.out, sa);
+                            w.buf.clear();
+                            SafetensorsWriter.encode(w.out, 0, c.len, outType, w.buf);
+                            w.buf.flip();
+                            SafetensorsWriter.writeFully(ch, w.buf, pos0 + c.start * outType.size());
+                        }
                         st[u] = sa;
-                        w.buf.clear();
-                        SafetensorsWriter.encode(w.out, 0, c.len, outType, w.buf);
-                        w.buf.flip();
-                        SafetensorsWriter.writeFully(ch, w.buf, pos0 + c.start * outType.size());
                     });
                     bytesRead += ctx.numel * 4L * inputs;
                     bytesWritten += ctx.numel * outType.size();
@@ -452,7 +488,9 @@ public final class MergeEngine implements AutoCloseable {
                     for (StatsAcc s : st) sum.add(s);
                     statsOut.add(tensorStats(it, ctx, sum, job));
                 }
+                long f0 = System.nanoTime();
                 for (FileChannel c : channels) c.force(true);
+                fsyncNanos = System.nanoTime() - f0;
             } finally {
                 for (FileChannel c : channels) c.close();
             }
@@ -469,7 +507,7 @@ public final class MergeEngine implements AutoCloseable {
             if (Files.isDirectory(ref.source())) SafetensorsWriter.copyAuxiliaryFiles(ref.folder(), staging);
             AtomicFiles.publishDirectory(staging, abs);
             double secs = (System.nanoTime() - t0) / 1e9;
-            return new Result(abs, items.size(), elements, bytesRead, bytesWritten, secs, config, statsOut);
+            return new Result(abs, items.size(), elements, bytesRead, bytesWritten, secs, config, statsOut, fsyncNanos / 1e9);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + outDir + ": " + e.getMessage(), e);
         } finally {

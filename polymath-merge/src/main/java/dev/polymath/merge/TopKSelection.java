@@ -161,7 +161,7 @@ final class TopKSelection {
                     int m = model[i], t = thr[i];
                     long n = 0;
                     for (int j = 0; j < c.len; j++) if (src.absBits(c, m, j) == t) n++;
-                    acc[i] = n;
+                    acc[i] += n;
                 }
             }
 

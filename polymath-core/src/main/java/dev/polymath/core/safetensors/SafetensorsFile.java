@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -49,11 +48,13 @@ public final class SafetensorsFile implements AutoCloseable {
     private final long dataStart;
     private final Map<String, TensorInfo> tensors;       // name order
     private final Map<String, String> metadata;
-    private final MappedByteBuffer[] windows;
+    private final ByteBuffer[] windows;
+    /** The shared arena owning the mappings (JDK 22+), closed by {@link #close()}; null: released by the GC. */
+    private AutoCloseable arena;
     private final long window;
 
     private SafetensorsFile(Path file, long fileSize, long dataStart, Map<String, TensorInfo> tensors,
-                            Map<String, String> metadata, MappedByteBuffer[] windows, long window) {
+                            Map<String, String> metadata, ByteBuffer[] windows, long window) {
         this.file = file;
         this.fileSize = fileSize;
         this.dataStart = dataStart;
@@ -96,13 +97,16 @@ public final class SafetensorsFile implements AutoCloseable {
             long dataLen = size - dataStart;
             var parsed = parseHeader(file, hb.array(), dataLen);
             int nw = (int) ((size + window - 1) / window);
-            var windows = new MappedByteBuffer[nw];
+            var windows = new ByteBuffer[nw];
+            AutoCloseable arena = Mappings.newArena();
             for (int i = 0; i < nw; i++) {
                 long pos = i * window;
                 long len = Math.min(window, size - pos);
-                windows[i] = ch.map(FileChannel.MapMode.READ_ONLY, pos, len);
+                windows[i] = arena != null ? Mappings.map(ch, pos, len, arena) : ch.map(FileChannel.MapMode.READ_ONLY, pos, len);
             }
-            return new SafetensorsFile(file, size, dataStart, parsed.tensors, parsed.metadata, windows, window);
+            var f = new SafetensorsFile(file, size, dataStart, parsed.tensors, parsed.metadata, windows, window);
+            f.arena = arena;
+            return f;
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
         }
@@ -344,9 +348,26 @@ public final class SafetensorsFile implements AutoCloseable {
 
     int windowCount() { return windows.length; }
 
+    /**
+     * Unmaps the file at once where the JDK can (22 and later: the mapping belongs to a shared arena, and a
+     * read after close fails with an {@link IllegalStateException}); on JDK 21 the mapping is released by the
+     * garbage collector. Unmapping promptly keeps a process that merges many checkpoints from holding every
+     * input's touched pages in its resident set.
+     */
     @Override
     public void close() {
-        // Mapped buffers are released by the garbage collector; nothing else to free.
+        AutoCloseable a;
+        synchronized (this) {
+            a = arena;
+            arena = null;
+        }
+        if (a != null) {
+            try {
+                a.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(file + ": could not unmap: " + e.getMessage(), e);
+            }
+        }
     }
 
 }

@@ -251,4 +251,18 @@ class SafetensorsTest {
         assertTrue(rejected > 100, "most mutations are rejected: " + rejected);
         assertTrue(ok + rejected == 400);
     }
+
+    /** close() unmaps at once where the JDK can (22+): a later read fails cleanly instead of touching freed memory. */
+    @Test
+    void readAfterCloseFailsCleanly() throws IOException {
+        Path f = file("c.safetensors", raw("{\"t\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", 16));
+        var sf = SafetensorsFile.open(f);
+        float[] v = new float[4];
+        sf.readFloats("t", 0, v, 0, 4);
+        sf.close();
+        sf.close();    // idempotent
+        if (Runtime.version().feature() >= 22) {
+            assertThrows(IllegalStateException.class, () -> sf.readFloats("t", 0, v, 0, 4));
+        }
+    }
 }
