@@ -1,0 +1,25 @@
+package dev.polymath.text.bert;
+
+/** The built-in MiniLM as a {@link BertSource} and one shared DJL model (2 threads), loaded once per test JVM. */
+final class BertTestSupport {
+    private static BertSource source;
+    private static BertModel model;
+
+    private BertTestSupport() {}
+
+    static synchronized BertSource source() {
+        if (source == null) source = BertSource.builtinMiniLm();
+        return source;
+    }
+
+    /** Never trained or closed by tests (the JVM exit releases it). */
+    static synchronized BertModel model() {
+        if (model == null) model = source().newModel(2);
+        return model;
+    }
+
+    /** A small random BERT (vocab 64, hidden 32, 2 layers, 4 heads) for fast training tests. */
+    static BertConfig tiny() {
+        return new BertConfig(64, 32, 2, 4, 64, 16, 2, 1e-12, 0.0, 0.0);
+    }
+}
