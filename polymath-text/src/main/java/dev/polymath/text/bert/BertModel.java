@@ -506,6 +506,15 @@ public final class BertModel implements AutoCloseable {
         return n;
     }
 
+    /** Arrays held by the model's manager tree right now (parameters, adapters, optimizer state): constant between steps. */
+    public int liveArrays() {
+        return countArrays(manager);
+    }
+
+    private static int countArrays(NDManager m) {
+        return m.getManagedArrays().size();
+    }
+
     Collection<NDArray> allArrays() {
         var all = new ArrayList<NDArray>(params.values());
         for (Adapter a : lora.values()) {

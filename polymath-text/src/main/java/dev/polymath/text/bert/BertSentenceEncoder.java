@@ -100,7 +100,7 @@ public final class BertSentenceEncoder implements SentenceEncoder {
         if (checksum == null || hashedVersion != model.version()) {
             try {
                 MessageDigest md = MessageDigest.getInstance("SHA-256");
-                for (var e : model.exportWeights().tensors().entrySet()) {
+                for (var e : new java.util.TreeMap<>(model.exportWeights().tensors()).entrySet()) {
                     md.update(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     float[] d = e.getValue().data();
                     ByteBuffer b = ByteBuffer.allocate(d.length * 4).order(ByteOrder.LITTLE_ENDIAN);
