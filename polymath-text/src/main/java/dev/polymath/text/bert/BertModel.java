@@ -102,7 +102,7 @@ public final class BertModel implements AutoCloseable {
             else if (!name.endsWith(".bias")) for (int i = 0; i < data.length; i++) data[i] = (float) (gaussian(rnd) * 0.02);
             tensors.put(name, new BertWeights.Tensor(e.getValue(), data));
         }
-        return new BertModel(config, tensors, Engines.defaultThreads());
+        return new BertModel(config, tensors, threads);
     }
 
     private static double gaussian(SplittableRandom r) {

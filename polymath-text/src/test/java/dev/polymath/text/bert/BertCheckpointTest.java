@@ -24,8 +24,8 @@ class BertCheckpointTest {
         List<String> a = List.of("how do I top up my card", "my card was declined", "what is the weather tomorrow", "play some jazz");
         List<String> b = List.of("can I add money to my card", "why was my payment refused", "set an alarm for 7", "book a table for two");
         float[] y = {1, 1, 0, 0};
-        try (BertModel m = src.newModel(2);
-             var enc = BertSentenceEncoder.over(m, src, EncoderSettings.defaults().withThreads(2));
+        try (BertModel m = src.newModel(BertTestSupport.THREADS);
+             var enc = BertSentenceEncoder.over(m, src, EncoderSettings.defaults().withThreads(BertTestSupport.THREADS));
              BertTrainer t = new BertTrainer(m, BertTrainer.Options.defaults().withLearningRate(1e-3))) {
             var before = enc.encode(a);
             String idBefore = enc.identity().modelChecksum();
@@ -62,7 +62,7 @@ class BertCheckpointTest {
             for (var e : exported.tensors().entrySet()) {
                 assertArrayEquals(e.getValue().data(), loaded.weights().get(e.getKey()).data(), e.getKey());
             }
-            try (var enc2 = BertSentenceEncoder.open(loaded, EncoderSettings.defaults().withThreads(2))) {
+            try (var enc2 = BertSentenceEncoder.open(loaded, EncoderSettings.defaults().withThreads(BertTestSupport.THREADS))) {
                 var again = enc2.encode(a);
                 for (int i = 0; i < a.size(); i++) assertTrue(again.cosine(i, tuned, i) > 0.99999, "row " + i);
                 assertEquals(enc.checksum(), enc2.checksum(), "same weights after the round trip");

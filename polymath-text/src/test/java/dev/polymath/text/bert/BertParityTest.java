@@ -19,7 +19,7 @@ class BertParityTest {
         assertEquals(200, texts.size());
         assertEquals(200, texts.stream().distinct().count() + (texts.size() - texts.stream().distinct().count()));
         FloatMatrix onnx = MiniLmTestSupport.encoder().encode(texts);
-        try (var djl = BertSentenceEncoder.over(BertTestSupport.model(), BertTestSupport.source(), EncoderSettings.defaults().withThreads(2))) {
+        try (var djl = BertSentenceEncoder.over(BertTestSupport.model(), BertTestSupport.source(), EncoderSettings.defaults().withThreads(BertTestSupport.THREADS))) {
             FloatMatrix ours = djl.encode(texts);
             double min = 1;
             for (int i = 0; i < texts.size(); i++) min = Math.min(min, ours.cosine(i, onnx, i));
@@ -32,7 +32,7 @@ class BertParityTest {
         String longText = "the quick brown fox jumps over the lazy dog ".repeat(80);
         List<String> texts = List.of("", "a", longText, "Héllo wörld! 😀 123");
         FloatMatrix onnx = MiniLmTestSupport.encoder().encode(texts);
-        try (var djl = BertSentenceEncoder.over(BertTestSupport.model(), BertTestSupport.source(), EncoderSettings.defaults().withThreads(2).withBatchSize(3))) {
+        try (var djl = BertSentenceEncoder.over(BertTestSupport.model(), BertTestSupport.source(), EncoderSettings.defaults().withThreads(BertTestSupport.THREADS).withBatchSize(3))) {
             FloatMatrix ours = djl.encode(texts);
             for (int i = 0; i < texts.size(); i++) assertTrue(ours.cosine(i, onnx, i) >= 0.9999, "text " + i + ": " + ours.cosine(i, onnx, i));
         }

@@ -1,6 +1,6 @@
 package dev.polymath.text.bert;
 
-/** The built-in MiniLM as a {@link BertSource} and one shared DJL model (2 threads), loaded once per test JVM. */
+/** The built-in MiniLM as a {@link BertSource} and one shared DJL model (1 thread), loaded once per test JVM. */
 final class BertTestSupport {
     private static BertSource source;
     private static BertModel model;
@@ -12,9 +12,16 @@ final class BertTestSupport {
         return source;
     }
 
+    /**
+     * PyTorch threads for tests: 1. Intra-op threads are process-wide (the first model fixes them), and on a shared
+     * 2-core machine OpenMP barriers with 2 threads stall whenever another process holds a core, which makes the
+     * many tiny ops of small-model tests orders of magnitude slower.
+     */
+    static final int THREADS = 1;
+
     /** Never trained or closed by tests (the JVM exit releases it). */
     static synchronized BertModel model() {
-        if (model == null) model = source().newModel(2);
+        if (model == null) model = source().newModel(THREADS);
         return model;
     }
 
