@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Reproduces docs/results/meta.md's accuracy tables: every algorithm on the intent and Fashion-MNIST episode
+# Reproduces docs/results/meta.md's tables (BENCHMARKS="clinc150 banking77 fashion" by default, "" for none): every algorithm on the intent and Fashion-MNIST episode
 # benchmarks, 1 and 5 shots, 600 held-out test tasks each. Prints one line per run; run records go to runs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ITER_TEXT=${ITER_TEXT:-1000}
 ITER_IMAGE=${ITER_IMAGE:-300}
-for bench in clinc150 banking77 fashion; do
+for bench in ${BENCHMARKS-clinc150 banking77 fashion}; do
   ways=5; iters=$ITER_TEXT
   if [ "$bench" = fashion ]; then ways=4; iters=$ITER_IMAGE; fi
   for shots in 1 5; do

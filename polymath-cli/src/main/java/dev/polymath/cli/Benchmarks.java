@@ -9,6 +9,7 @@ final class Benchmarks {
     static BenchRegistry registry() {
         return new BenchRegistry()
                 .register(new dev.polymath.text.bench.EncodeBench())
+                .register(new dev.polymath.text.bench.EncoderTrainBench())
                 .register(new dev.polymath.nn.meta.MamlSineBenchmark())
                 .register(new dev.polymath.merge.MergeBenchmark());
     }

@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
                 "",
                 "  polymath encode --input banking77:test --output emb.npy",
                 "  polymath encode --model path/to/hf-folder --input texts.txt --output emb.safetensors",
-                "  polymath encode --eval"})
+                "  polymath encode --eval",
+                "  polymath encode --check     (DJL/PyTorch BERT vs ONNX on a fixed 200-sentence sample)"})
 public final class EncodeCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -47,6 +48,10 @@ public final class EncodeCommand implements Callable<Integer> {
 
     @Option(names = "--eval", description = "Run the quick MTEB-style evaluation (Banking77Classification, STSBenchmark) instead of writing embeddings.")
     boolean eval;
+
+    @Option(names = "--check", description = "Check that the trainable DJL/PyTorch BERT (same weights) gives the ONNX encoder's embeddings"
+            + " on a fixed 200-sentence sample (or --input): min/mean cosine, max abs difference, timing. Exit 1 below cosine 0.9999.")
+    boolean check;
 
     @Option(names = "--batch-size", defaultValue = "32", description = "Texts per forward pass. Default: ${DEFAULT-VALUE}.")
     int batchSize;
@@ -70,6 +75,12 @@ public final class EncodeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (check) {
+            if (eval || output != null || cache != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--check takes only --model, --input and the encoder settings");
+            }
+            return ParityCheck.run(model, input, new EncoderSettings(batchSize, maxLength, threads, Pooling.parse(pooling), !noNormalize), out, err);
+        }
         if (!eval && (input == null || output == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give --input and --output, or --eval");
         }

@@ -43,6 +43,12 @@ public final class PeerScript {
                 + " (set POLYMATH_PEERS to the folder holding the peers)");
     }
 
+    /** A peer script at a known path (e.g. one kept in a module's test resources). */
+    public static PeerScript at(Path script) {
+        if (!Files.isRegularFile(script)) throw new MissingDataException("peer script " + script + " does not exist");
+        return new PeerScript(script);
+    }
+
     public Path path() {
         return script;
     }

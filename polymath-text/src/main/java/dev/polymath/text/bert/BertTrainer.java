@@ -1,0 +1,161 @@
+package dev.polymath.text.bert;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import dev.polymath.nn.Engines;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The minimal training step over a {@link BertModel}: loss → backward → optional global gradient-norm clipping →
+ * AdamW on the trainable parameters (decoupled weight decay, none on biases and LayerNorm weights, as
+ * Hugging Face's recipe) → gradients zeroed. Everything a step computes lives in the model's step manager and is
+ * freed when the step ends; the optimizer moments live in a manager of the trainer's own.
+ */
+public final class BertTrainer implements AutoCloseable {
+
+    /**
+     * @param maxGradNorm clip the global L2 norm of the gradients to this (0 = no clipping)
+     */
+    public record Options(double learningRate, double beta1, double beta2, double eps, double weightDecay, double maxGradNorm) {
+        public Options {
+            if (!(learningRate >= 0)) throw new IllegalArgumentException("learning rate must be >= 0");
+            if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1) throw new IllegalArgumentException("betas must be in [0, 1)");
+            if (!(eps > 0)) throw new IllegalArgumentException("eps must be > 0");
+            if (weightDecay < 0 || maxGradNorm < 0) throw new IllegalArgumentException("weight decay and max grad norm must be >= 0");
+        }
+
+        /** sentence-transformers' fit defaults: AdamW lr 2e-5, betas (0.9, 0.999), eps 1e-6, weight decay 0.01, clip 1.0. */
+        public static Options defaults() {
+            return new Options(2e-5, 0.9, 0.999, 1e-6, 0.01, 1.0);
+        }
+
+        public Options withLearningRate(double lr) {
+            return new Options(lr, beta1, beta2, eps, weightDecay, maxGradNorm);
+        }
+
+        public Options withWeightDecay(double wd) {
+            return new Options(learningRate, beta1, beta2, eps, wd, maxGradNorm);
+        }
+
+        public Options withMaxGradNorm(double n) {
+            return new Options(learningRate, beta1, beta2, eps, weightDecay, n);
+        }
+    }
+
+    /** Computes a scalar loss inside the step (call {@link BertModel#embed} etc. with {@code training = true}). */
+    @FunctionalInterface
+    public interface Loss {
+        NDArray compute(BertModel.Step step);
+    }
+
+    /** What one step did. */
+    public record StepResult(float loss, double gradNorm) {}
+
+    private final BertModel model;
+    private final Engine engine;
+    private final NDManager stateManager;
+    private final Map<String, NDArray[]> moments = new LinkedHashMap<>();
+    private Options options;
+    private long steps;
+
+    public BertTrainer(BertModel model, Options options) {
+        this.model = model;
+        this.options = options;
+        this.engine = Engines.pytorch();
+        this.stateManager = model.newChildManager();
+    }
+
+    /** Seeds PyTorch's generator (dropout masks). */
+    public BertTrainer seed(int seed) {
+        engine.setRandomSeed(seed);
+        return this;
+    }
+
+    public Options options() { return options; }
+
+    /** Changes the options (e.g. the learning rate of a schedule) for the next steps; the moments are kept. */
+    public void setOptions(Options o) { this.options = o; }
+
+    public long steps() { return steps; }
+
+    /** One optimization step; returns the loss (before the update) and the global gradient norm (before clipping). */
+    public StepResult step(Loss loss) {
+        Map<String, NDArray> trainable = model.trainableParameters();
+        if (trainable.isEmpty()) throw new IllegalStateException("every parameter is frozen; nothing to train");
+        for (var e : trainable.entrySet()) {
+            moments.computeIfAbsent(e.getKey(), k -> {
+                NDArray m = stateManager.zeros(e.getValue().getShape());
+                NDArray v = stateManager.zeros(e.getValue().getShape());
+                return new NDArray[] {m, v};
+            });
+        }
+        var extra = new ArrayList<NDArray>();
+        for (var e : trainable.keySet()) {
+            NDArray[] mv = moments.get(e);
+            extra.add(mv[0]);
+            extra.add(mv[1]);
+        }
+        float value;
+        double norm;
+        try (BertModel.Step s = model.newStep(extra)) {
+            try (GradientCollector gc = engine.newGradientCollector()) {
+                NDArray l = loss.compute(s);
+                if (l.size() != 1) throw new IllegalArgumentException("the loss must be a scalar, got shape " + l.getShape());
+                gc.backward(l);
+                value = l.toFloatArray()[0];
+            }
+            try (GradMode g = GradMode.off()) {
+                norm = update(trainable);
+            }
+        }
+        steps++;
+        model.bumpVersion();
+        return new StepResult(value, norm);
+    }
+
+    private double update(Map<String, NDArray> trainable) {
+        var grads = new LinkedHashMap<String, NDArray>();
+        double sq = 0;
+        for (var e : trainable.entrySet()) {
+            NDArray g = e.getValue().getGradient();
+            if (g == null) continue;
+            grads.put(e.getKey(), g);
+            if (options.maxGradNorm() > 0) sq += g.square().sum().toFloatArray()[0];
+        }
+        double norm = Math.sqrt(sq);
+        float clip = 1f;
+        if (options.maxGradNorm() > 0 && norm > options.maxGradNorm()) clip = (float) (options.maxGradNorm() / (norm + 1e-6));
+        long t = steps + 1;
+        float b1 = (float) options.beta1(), b2 = (float) options.beta2();
+        double bc1 = 1 - Math.pow(options.beta1(), t), bc2 = 1 - Math.pow(options.beta2(), t);
+        float lr = (float) options.learningRate();
+        float stepSize = (float) (options.learningRate() / bc1);
+        float sqrtBc2 = (float) Math.sqrt(bc2);
+        for (var e : grads.entrySet()) {
+            String name = e.getKey();
+            NDArray p = trainable.get(name), g = e.getValue();
+            if (clip != 1f) g = g.mul(clip);
+            NDArray[] mv = moments.get(name);
+            mv[0].muli(b1).addi(g.mul(1 - b1));
+            mv[1].muli(b2).addi(g.square().muli(1 - b2));
+            boolean decay = options.weightDecay() > 0 && !name.endsWith(".bias") && !name.contains("LayerNorm");
+            if (decay) p.muli(1 - lr * (float) options.weightDecay());
+            // p -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps), as torch.optim.AdamW
+            NDArray denom = mv[1].sqrt().divi(sqrtBc2).addi((float) options.eps());
+            p.subi(mv[0].div(denom).muli(stepSize));
+            JniUtils.zeroGrad((PtNDArray) p);
+        }
+        return norm;
+    }
+
+    @Override
+    public void close() {
+        stateManager.close();
+    }
+}
