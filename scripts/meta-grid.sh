@@ -24,7 +24,7 @@ if [ "${SINE:-1}" = 1 ]; then
     for steps in 1 10; do
       for algo in maml-fo reptile meta-sgd; do
         mse=$(./polymath meta train --algo "$algo" --benchmark sine --shots "$shots" --iterations 2000 --eval-steps "$steps" 2>/dev/null \
-              | grep -E "loss (before|after) adaptation" | sed 's/[│]//g' | awk '{printf "%s=%s %s %s  ", $2, $4, $5, $6}')
+              | grep -E "mse (before|after) adaptation" | sed 's/[│]//g' | awk '{printf "%s %s=%s %s %s  ", $1, $2, $4, $5, $6}')
         echo "sine K=$shots eval-steps=$steps $algo 2000 iterations: $mse"
       done
     done

@@ -21,6 +21,7 @@ class MiniLmEmbedderProviderTest {
         var r = MainTest.run("icl", "render", "--task", "mmlu:anatomy", "--shots", "2", "--index", "0", "--selector", "knn",
                 "--embedder", "minilm");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("-- demonstrations: [dev:"), r.out());
+        assertTrue(r.err().contains("-- demonstrations: [dev:"), r.err());
+        assertTrue(r.out().contains("trigeminal nerve"), "knn should pick the nerve question as the nearest demonstration: " + r.out());
     }
 }
