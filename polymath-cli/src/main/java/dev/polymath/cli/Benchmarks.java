@@ -1,12 +1,14 @@
 package dev.polymath.cli;
 
 import dev.polymath.core.bench.BenchRegistry;
+import dev.polymath.nn.bench.MtlStepBenchmark;
 
 /** Every benchmark the CLI can run. */
 final class Benchmarks {
     private Benchmarks() {}
 
     static BenchRegistry registry() {
-        return new BenchRegistry();
+        return new BenchRegistry()
+                .register(new MtlStepBenchmark());
     }
 }
