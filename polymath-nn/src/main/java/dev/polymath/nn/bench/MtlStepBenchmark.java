@@ -17,6 +17,7 @@ import dev.polymath.core.bench.Figure;
 import dev.polymath.core.bench.PeerScript;
 import dev.polymath.core.util.Seeds;
 import dev.polymath.nn.Engines;
+import dev.polymath.nn.NativeAllocator;
 import dev.polymath.nn.NativeMemory;
 import dev.polymath.nn.mtl.MtlStep;
 import dev.polymath.nn.mtl.TaskLoss;
@@ -91,7 +92,7 @@ public final class MtlStepBenchmark implements Benchmark {
         settings.put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version());
         settings.put("jvm_args", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         settings.put("heap_max_mb", Runtime.getRuntime().maxMemory() >> 20);
-        settings.put("malloc", mallocSettings());
+        settings.put("malloc", NativeAllocator.state());
 
         try (NDManager root = Engines.pytorch(threads).newBaseManager()) {
             Workload ew = new Workload(root, batch, new EqualWeights());
@@ -166,12 +167,6 @@ public final class MtlStepBenchmark implements Benchmark {
                     + "install libopenblas0-pthread or pass -o peer_ld_library_path=<dir with OpenBLAS's libblas.so.3>.");
         }
         return new BenchResult(name(), description(), polymath, new BenchSide("torch_mtl_step.py", ps, pf), null, notes);
-    }
-
-    private static String mallocSettings() {
-        String a = System.getenv("MALLOC_MMAP_THRESHOLD_");
-        String b = System.getenv("MALLOC_TRIM_THRESHOLD_");
-        return a == null && b == null ? "glibc default" : "MALLOC_MMAP_THRESHOLD_=" + a + " MALLOC_TRIM_THRESHOLD_=" + b;
     }
 
     private static String systemBlas() {
