@@ -28,7 +28,9 @@ public final class Engines {
             NativeAllocator.tune();
             configured = true;
         }
-        return Engine.getEngine("PyTorch");
+        Engine engine = Engine.getEngine("PyTorch");
+        MklCpuDispatch.apply();
+        return engine;
     }
 
     public static Engine pytorch() {

@@ -50,7 +50,9 @@ import java.util.SplittableRandom;
  * {@link MtlStep} against {@code torch_mtl_step.py} on identical work, in the same invocation and with the same
  * thread count. Options: {@code method=ew|pcgrad} (pcgrad adds the per-task-gradient path; the peer has no
  * PCGrad), {@code steps}/{@code repeats}/{@code warmup}/{@code batch} (timing), {@code soak=N} (N more steps
- * with resident memory at start and end), {@code peer_ld_library_path=DIR} (BLAS for the peer).
+ * with resident memory at start and end), {@code peer_ld_library_path=DIR} (BLAS for the peer),
+ * {@code peer_threads=N} and {@code peer_openblas_threads=N} (the peer's own thread settings, e.g. its fastest
+ * 2-core setting: torch 1 thread, OpenBLAS 2).
  */
 public final class MtlStepBenchmark implements Benchmark {
     @Override
@@ -93,6 +95,7 @@ public final class MtlStepBenchmark implements Benchmark {
         settings.put("jvm_args", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         settings.put("heap_max_mb", Runtime.getRuntime().maxMemory() >> 20);
         settings.put("malloc", NativeAllocator.state());
+        settings.put("mkl_dispatch", dev.polymath.nn.MklCpuDispatch.state());
 
         try (NDManager root = Engines.pytorch(threads).newBaseManager()) {
             Workload ew = new Workload(root, batch, new EqualWeights());
@@ -102,8 +105,10 @@ public final class MtlStepBenchmark implements Benchmark {
             figures.add(Figure.cost("ms/step (median)", 1000.0 / t.median(), "ms"));
             settings.put("repeat_seconds", Arrays.toString(t.seconds()));
             settings.put("final_loss", String.format(java.util.Locale.ROOT, "%.4f", ew.lastLoss));
+            Workload soakWork = ew;
             if (method.equals("pcgrad")) {
                 Workload pc = new Workload(root, batch, new PcGradStandIn());
+                soakWork = pc;
                 Timing tp = pc.time(warmup, steps, repeats);
                 figures.add(Figure.rate("pcgrad steps/s (median)", tp.median(), "steps/s"));
                 figures.add(Figure.cost("pcgrad ms/step (median)", 1000.0 / tp.median(), "ms"));
@@ -112,27 +117,33 @@ public final class MtlStepBenchmark implements Benchmark {
                 notes.add("pcgrad: the peer has no PCGrad; its steps/s is for the summed-loss step only. The combine used "
                         + "here is a bench stand-in (PCGrad projection in a fixed order); wire the weighting registry's "
                         + "PCGrad when it is merged.");
-                pc.close();
             }
             if (soak > 0) {
+                System.gc();
                 long before = NativeMemory.residentBytes();
+                long nativeBefore = NativeMemory.nativeResidentBytes();
                 long peak = before;
                 long t0 = System.nanoTime();
                 for (long i = 0; i < soak; i++) {
-                    ew.step();
+                    soakWork.step();
                     if ((i & 255) == 0) peak = Math.max(peak, NativeMemory.residentBytes());
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
+                System.gc();
                 long after = NativeMemory.residentBytes();
+                long nativeAfter = NativeMemory.nativeResidentBytes();
                 figures.add(Figure.cost("RSS start of soak", before / 1048576.0, "MiB"));
                 figures.add(Figure.cost("RSS end of soak", after / 1048576.0, "MiB"));
                 figures.add(Figure.cost("RSS growth over soak", (after - before) / 1048576.0, "MiB"));
+                figures.add(Figure.cost("RSS outside JVM pools, start", nativeBefore / 1048576.0, "MiB"));
+                figures.add(Figure.cost("RSS outside JVM pools, end", nativeAfter / 1048576.0, "MiB"));
                 figures.add(Figure.rate("soak steps/s", soak / secs, "steps/s"));
-                settings.put("soak_steps", soak);
+                settings.put("soak_steps", soak + " (" + method + " step)");
                 settings.put("soak_peak_rss_mib", String.format(java.util.Locale.ROOT, "%.1f", peak / 1048576.0));
                 settings.put("soak_root_arrays", root.getManagedArrays().size());
             }
             ew.close();
+            if (soakWork != ew) soakWork.close();
         }
         BenchSide polymath = new BenchSide("polymath", settings, figures);
 
@@ -148,8 +159,15 @@ public final class MtlStepBenchmark implements Benchmark {
         var env = new LinkedHashMap<String, String>();
         String ld = ctx.option("peer_ld_library_path", null);
         if (ld != null) env.put("LD_LIBRARY_PATH", ld);
+        String blasThreads = ctx.option("peer_openblas_threads", null);
+        if (blasThreads != null) env.put("OPENBLAS_NUM_THREADS", blasThreads);
+        int peerThreads = Integer.parseInt(ctx.option("peer_threads", Integer.toString(threads)));
+        if (peerThreads != threads || blasThreads != null) {
+            notes.add("the peer ran with torch threads " + peerThreads + " and OPENBLAS_NUM_THREADS "
+                    + (blasThreads == null ? "1 (script default)" : blasThreads) + ", Polymath with " + threads + " thread(s)");
+        }
         ctx.log().println("mtl-step: running the peer " + peer.path() + " with " + threads + " thread(s)...");
-        JsonNode j = peer.run(List.of("--threads", Integer.toString(threads), "--steps", Integer.toString(steps),
+        JsonNode j = peer.run(List.of("--threads", Integer.toString(peerThreads), "--steps", Integer.toString(steps),
                 "--repeats", Integer.toString(repeats), "--warmup", Integer.toString(warmup), "--batch", Integer.toString(batch)),
                 env, 3600);
         var pf = new ArrayList<Figure>();
