@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 QuickstartCommand.class,
                 DatasetsCommand.class,
                 BenchCommand.class,
+                MtlCommand.class,
         })
 public final class Main implements Runnable {
 
