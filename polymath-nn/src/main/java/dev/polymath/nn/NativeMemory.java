@@ -10,17 +10,6 @@ public final class NativeMemory {
 
     private static final long PAGE = 4096;
 
-    /**
-     * Resident memory not accounted for by the JVM's committed heap and non-heap pools: libtorch tensors, malloc
-     * arenas, thread stacks and native code. Java heap growth (which a GC returns) does not move this figure.
-     */
-    public static long nativeResidentBytes() {
-        long rss = residentBytes();
-        if (rss < 0) return -1;
-        var mem = java.lang.management.ManagementFactory.getMemoryMXBean();
-        return rss - mem.getHeapMemoryUsage().getCommitted() - mem.getNonHeapMemoryUsage().getCommitted();
-    }
-
     /** Resident set size in bytes (Java heap + native allocations + mapped code), or -1 when unknown. */
     public static long residentBytes() {
         try {

@@ -121,26 +121,32 @@ public final class MtlStepBenchmark implements Benchmark {
             if (soak > 0) {
                 System.gc();
                 long before = NativeMemory.residentBytes();
-                long nativeBefore = NativeMemory.nativeResidentBytes();
                 long peak = before;
                 long t0 = System.nanoTime();
+                long half = -1;
                 for (long i = 0; i < soak; i++) {
                     soakWork.step();
                     if ((i & 255) == 0) peak = Math.max(peak, NativeMemory.residentBytes());
+                    if (i == soak / 2) half = NativeMemory.residentBytes();
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
                 System.gc();
                 long after = NativeMemory.residentBytes();
-                long nativeAfter = NativeMemory.nativeResidentBytes();
                 figures.add(Figure.cost("RSS start of soak", before / 1048576.0, "MiB"));
                 figures.add(Figure.cost("RSS end of soak", after / 1048576.0, "MiB"));
                 figures.add(Figure.cost("RSS growth over soak", (after - before) / 1048576.0, "MiB"));
-                figures.add(Figure.cost("RSS outside JVM pools, start", nativeBefore / 1048576.0, "MiB"));
-                figures.add(Figure.cost("RSS outside JVM pools, end", nativeAfter / 1048576.0, "MiB"));
+                figures.add(Figure.cost("RSS growth, second half of soak", (after - half) / 1048576.0, "MiB"));
                 figures.add(Figure.rate("soak steps/s", soak / secs, "steps/s"));
                 settings.put("soak_steps", soak + " (" + method + " step)");
                 settings.put("soak_peak_rss_mib", String.format(java.util.Locale.ROOT, "%.1f", peak / 1048576.0));
                 settings.put("soak_root_arrays", root.getManagedArrays().size());
+                var args = ManagementFactory.getRuntimeMXBean().getInputArguments();
+                boolean fixedHeap = args.stream().anyMatch(a -> a.startsWith("-Xms")) && args.stream().anyMatch(a -> a.startsWith("-Xmx"))
+                        && args.contains("-XX:+AlwaysPreTouch");
+                if (!fixedHeap) {
+                    notes.add("soak: RSS includes the Java heap, which grows and shrinks with GC; for a native-memory figure run "
+                            + "with a fixed, pre-touched heap: POLYMATH_JAVA_OPTS='-Xms1g -Xmx1g -XX:+AlwaysPreTouch'");
+                }
             }
             ew.close();
             if (soakWork != ew) soakWork.close();
