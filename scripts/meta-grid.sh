@@ -11,7 +11,7 @@ for bench in ${BENCHMARKS-clinc150 banking77 fashion}; do
   for shots in 1 5; do
     for algo in protonet maml-fo reptile anil meta-sgd; do
       acc=$(./polymath meta train --algo "$algo" --benchmark "$bench" --ways "$ways" --shots "$shots" --iterations "$iters" 2>/dev/null \
-            | grep "accuracy after adaptation" | sed 's/[│]//g' | awk '{print $4, $5, $6}')
+            | grep "accuracy after adaptation" | sed 's/[│]//g' | awk '{print $4, $5, $6}' || true)
       echo "$bench $ways-way $shots-shot $algo $iters iterations: $acc"
     done
   done
@@ -24,7 +24,7 @@ if [ "${SINE:-1}" = 1 ]; then
     for steps in 1 10; do
       for algo in maml-fo reptile meta-sgd; do
         mse=$(./polymath meta train --algo "$algo" --benchmark sine --shots "$shots" --iterations 2000 --eval-steps "$steps" 2>/dev/null \
-              | grep -E "mse (before|after) adaptation" | sed 's/[│]//g' | awk '{printf "%s %s=%s %s %s  ", $1, $2, $4, $5, $6}')
+              | grep -E "mse (before|after) adaptation" | sed 's/[│]//g' | awk '{printf "%s %s=%s %s %s  ", $1, $2, $4, $5, $6}' || true)
         echo "sine K=$shots eval-steps=$steps $algo 2000 iterations: $mse"
       done
     done

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 MetaCommand.class,
                 IclCommand.class,
+                MtlCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -4,7 +4,8 @@ import ai.djl.engine.Engine;
 
 /**
  * The PyTorch engine, configured once: native thread counts are set explicitly (oversubscribing two cores
- * costs 2-4x) and nothing is downloaded (the native library ships in the pytorch-native-cpu jar).
+ * costs 2-4x), nothing is downloaded (the native library ships in the pytorch-native-cpu jar), and glibc malloc
+ * keeps freed tensor memory for reuse ({@link NativeAllocator}).
  */
 public final class Engines {
     private Engines() {}
@@ -24,9 +25,12 @@ public final class Engines {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
             System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
+            NativeAllocator.tune();
             configured = true;
         }
-        return Engine.getEngine("PyTorch");
+        Engine engine = Engine.getEngine("PyTorch");
+        MklCpuDispatch.apply();
+        return engine;
     }
 
     public static Engine pytorch() {

@@ -1,0 +1,89 @@
+package dev.polymath.nn.mtl.arch;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import dev.polymath.nn.tensor.Graph;
+import dev.polymath.nn.tensor.Parameters;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Multi-gate Mixture-of-Experts (Ma et al., KDD 2018): {@code experts} copies of the backbone (shared), and per
+ * task a softmax gate over the experts computed from the flattened input; task t's head reads
+ * {@code sum_e gate_t(x)_e * expert_e(x)}. The shared representation is the stack of expert outputs
+ * {@code [E, B, D]} (what representation-gradient methods manipulate). Option {@code experts} (default 4).
+ */
+public final class Mmoe implements Architecture {
+    @Override
+    public String name() {
+        return "mmoe";
+    }
+
+    @Override
+    public String description() {
+        return "multi-gate mixture of experts: shared experts, a softmax gate and a linear head per task";
+    }
+
+    @Override
+    public MtlNet build(NetSpec spec, NDManager manager) {
+        int experts = spec.intOption("experts", 4);
+        if (experts < 1) throw new IllegalArgumentException("experts must be >= 1, got " + experts);
+        var b = Parameters.builder(spec.seed());
+        List<Backbone.Instance> ex = new ArrayList<>();
+        for (int e = 0; e < experts; e++) ex.add(spec.backbone().declare(b, "shared.expert" + e + ".", -1));
+        int in = Math.toIntExact(spec.backbone().inputSize());
+        int width = spec.backbone().outputWidth();
+        List<Parameters.LinearRef> gates = new ArrayList<>();
+        List<Parameters.LinearRef> heads = new ArrayList<>();
+        for (int t = 0; t < spec.tasks(); t++) {
+            gates.add(b.linear("task" + t + ".gate", t, in, experts));
+            heads.add(b.linear("task" + t + ".head", t, width, spec.taskOutputs().get(t)));
+        }
+        Parameters params = b.build(manager);
+        String desc = "mmoe(" + experts + " x " + spec.backbone().describe() + ", heads " + spec.taskOutputs() + ")";
+        return new Net(desc, params, ex, gates, heads);
+    }
+
+    /** An MMoE network; {@link #gateWeights} exposes the gates. */
+    public static final class Net implements MtlNet {
+        private final String desc;
+        private final Parameters params;
+        private final List<Backbone.Instance> experts;
+        private final List<Parameters.LinearRef> gates;
+        private final List<Parameters.LinearRef> heads;
+
+        Net(String desc, Parameters params, List<Backbone.Instance> experts, List<Parameters.LinearRef> gates,
+            List<Parameters.LinearRef> heads) {
+            this.desc = desc;
+            this.params = params;
+            this.experts = experts;
+            this.gates = gates;
+            this.heads = heads;
+        }
+
+        @Override public String describe() { return desc; }
+        @Override public Parameters parameters() { return params; }
+        @Override public int tasks() { return heads.size(); }
+
+        @Override
+        public PtNDArray represent(Graph g, PtNDArray[] p, PtNDArray x) {
+            PtNDArray[] outs = new PtNDArray[experts.size()];
+            for (int e = 0; e < outs.length; e++) outs[e] = experts.get(e).forward(g, p, x);
+            return g.stack(outs, 0);
+        }
+
+        /** Task {@code task}'s gate: softmax over experts, {@code [B, E]}. */
+        public PtNDArray gateWeights(Graph g, PtNDArray[] p, int task, PtNDArray x) {
+            PtNDArray flat = x.getShape().dimension() == 2 ? x : g.flatten(x);
+            return g.softmax(gates.get(task).linear(g, p, flat), 1);
+        }
+
+        @Override
+        public PtNDArray taskOutput(Graph g, PtNDArray[] p, int task, PtNDArray x, PtNDArray rep) {
+            PtNDArray w = g.unsqueeze(g.transpose(gateWeights(g, p, task, x), 0, 1), 2); // [E, B, 1]
+            PtNDArray mixed = g.sum(g.mul(w, rep), 0);                                    // [B, D]
+            return heads.get(task).linear(g, p, mixed);
+        }
+    }
+}
