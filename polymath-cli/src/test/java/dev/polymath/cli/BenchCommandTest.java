@@ -1,0 +1,32 @@
+package dev.polymath.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The harness's output contract (not a timing test: no figure is asserted beyond being positive). */
+class BenchCommandTest {
+    @Test
+    void listNamesEveryBenchmark() {
+        var r = MainTest.run("bench", "list");
+        assertEquals(0, r.code(), r.err());
+        for (String b : new String[] {"encode", "encoder-train", "mtl-step", "maml-sine", "merge"}) {
+            assertTrue(r.out().contains(b), b + " missing from: " + r.out());
+        }
+    }
+
+    @Test
+    void jsonCarriesBothSidesUnitsSettingsAndRatio() throws Exception {
+        var r = MainTest.run("bench", "encode", "--quick", "--json", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        var root = new ObjectMapper().readTree(r.out().strip());
+        var ours = root.path("polymath").path("figures").path("sentences_per_second");
+        var theirs = root.path("peer").path("figures").path("sentences_per_second");
+        assertEquals("sentences/s", ours.path("unit").asText());
+        assertTrue(ours.path("value").asDouble() > 0 && theirs.path("value").asDouble() > 0);
+        assertEquals(1, root.path("polymath").path("settings").path("onnx_intra_op_threads").asInt());
+        double ratio = root.path("ratio").path("sentences_per_second").asDouble();
+        assertEquals(ours.path("value").asDouble() / theirs.path("value").asDouble(), ratio, 1e-9);
+    }
+}
