@@ -52,4 +52,16 @@ public record ClassCounts(int numClasses, long[] truePositives, long[] gold, lon
         for (long t : truePositives) s += t;
         return s;
     }
+
+    /** Unweighted mean of {@code perClass} over the classes present in gold or predictions (at least one is). */
+    double macroMean(java.util.function.IntToDoubleFunction perClass) {
+        double sum = 0;
+        int n = 0;
+        for (int c = 0; c < numClasses; c++) {
+            if (!present(c)) continue;
+            sum += perClass.applyAsDouble(c);
+            n++;
+        }
+        return sum / n;
+    }
 }

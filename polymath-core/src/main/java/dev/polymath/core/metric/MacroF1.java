@@ -15,13 +15,6 @@ public record MacroF1() implements ClassificationMetric {
 
     public double compute(int[] gold, int[] predicted, int numClasses) {
         ClassCounts counts = ClassCounts.of(NAME, gold, predicted, numClasses);
-        double sum = 0;
-        int n = 0;
-        for (int c = 0; c < numClasses; c++) {
-            if (!counts.present(c)) continue;
-            sum += counts.f1(c);
-            n++;
-        }
-        return sum / n; // n >= 1: the input is non-empty, so some gold class is present
+        return counts.macroMean(counts::f1);
     }
 }

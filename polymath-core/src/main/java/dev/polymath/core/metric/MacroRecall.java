@@ -14,13 +14,6 @@ public record MacroRecall() implements ClassificationMetric {
 
     public double compute(int[] gold, int[] predicted, int numClasses) {
         ClassCounts counts = ClassCounts.of(NAME, gold, predicted, numClasses);
-        double sum = 0;
-        int n = 0;
-        for (int c = 0; c < numClasses; c++) {
-            if (!counts.present(c)) continue;
-            sum += counts.recall(c);
-            n++;
-        }
-        return sum / n;
+        return counts.macroMean(counts::recall);
     }
 }
