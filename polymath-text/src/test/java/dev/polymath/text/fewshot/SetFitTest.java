@@ -76,6 +76,26 @@ class SetFitTest {
         }
     }
 
+    @Test
+    void fullFineTuningTrainsEveryParameterAndTheFittedEncoderIsRequired() {
+        var texts = List.of("where is my card", "my card has not arrived", "card still not here",
+                "what is the exchange rate", "exchange rate for euros", "how much is a dollar in pounds");
+        var labels = List.of("card", "card", "card", "rate", "rate", "rate");
+        BertSource src = BertSource.builtinMiniLm();
+        try (var enc = BertSentenceEncoder.open(src, EncoderSettings.defaults().withThreads(1));
+             var frozen = BertSentenceEncoder.open(src, EncoderSettings.defaults().withThreads(1))) {
+            var r = SetFit.fit(enc, "minilm", texts, labels,
+                    SetFit.Options.defaults().withLoraRank(0).withLearningRate(2e-5).withMaxSteps(2).withBatchSize(4), 1);
+            assertEquals(2, r.steps());
+            assertEquals(12, r.pairs()); // 2 x C(3,2) = 6 positives available (9 negatives): 6 + 6
+            assertNotEquals(frozen.identity(), enc.identity());
+            var clf = r.classifier();
+            assertEquals(List.of("card", "rate"), clf.predict(enc, List.of("my new card is missing", "euro to dollar rate")));
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> clf.predict(frozen, texts));
+            assertTrue(e.getMessage().contains("fitted on encoder"), e.getMessage());
+        }
+    }
+
     /** Mean cosine over distinct same-class pairs and over different-class pairs. */
     static double[] separation(FloatMatrix e, int[] y) {
         double intra = 0, inter = 0;
