@@ -11,6 +11,8 @@ import dev.polymath.text.data.TextDatasets;
 import dev.polymath.text.fewshot.FewShotClassifier;
 import dev.polymath.text.fewshot.FewShotEvaluation;
 import dev.polymath.text.fewshot.FewShotMethods;
+import dev.polymath.text.fewshot.SetFit;
+import dev.polymath.text.bert.BertSentenceEncoder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,8 +70,12 @@ final class FewShotCommand implements Runnable {
         @Mixin
         EncoderOptions encoder = new EncoderOptions();
 
+        @Mixin
+        SetFitOptions setfit = new SetFitOptions();
+
         @Override
         public Integer call() {
+            FewShotMethods.check(method);
             Task t = classificationTask(train, task);
             var texts = new ArrayList<String>();
             var labels = new ArrayList<String>();
@@ -80,6 +86,19 @@ final class FewShotCommand implements Runnable {
                 }
             }
             List<String> poolTexts = pool == null ? List.of() : TextDatasets.texts(pool);
+            if (FewShotMethods.isSetFit(method)) {
+                var src = SetFitOptions.source(encoder);
+                try (var enc = BertSentenceEncoder.open(src, SetFitOptions.settings(encoder))) {
+                    long t0 = System.nanoTime();
+                    var r = SetFit.fit(enc, encoder.model, texts, labels, setfit.options(), seed);
+                    double ms = (System.nanoTime() - t0) / 1e6;
+                    SetFit.save(r.classifier(), enc, src, out);
+                    System.out.printf(Locale.ROOT, "fitted setfit (%d pairs, %d steps, loss %.4f -> %.4f, head %s) on %d examples of %d labels in %.0f ms; "
+                                    + "saved with its fine-tuned encoder to %s%n", r.pairs(), r.steps(), r.meanFirst(10), r.meanLast(10),
+                            setfit.options().head(), texts.size(), r.classifier().labels().size(), ms, out);
+                }
+                return 0;
+            }
             try (var enc = encoder.open()) {
                 long t0 = System.nanoTime();
                 var clf = FewShotClassifier.fit(enc, encoder.model, FewShotMethods.get(method), texts, labels, poolTexts, seed);
@@ -106,19 +125,29 @@ final class FewShotCommand implements Runnable {
         @Override
         public Integer call() {
             List<String> texts = TextDatasets.texts(input);
+            if (SetFit.isSetFit(model)) {
+                var loaded = SetFit.load(model, SetFitOptions.settings(encoder));
+                try (var enc = loaded.encoder()) {
+                    print(texts, loaded.classifier(), loaded.classifier().predictProba(enc, texts));
+                }
+                return 0;
+            }
             try (var enc = encoder.open(FewShotClassifier.savedModel(model))) {
                 var clf = FewShotClassifier.load(model, enc.identity());
-                double[][] p = clf.predictProba(enc, texts);
-                var sb = new StringBuilder();
-                for (int i = 0; i < texts.size(); i++) {
-                    int best = 0;
-                    for (int c = 1; c < p[i].length; c++) if (p[i][c] > p[i][best]) best = c;
-                    sb.append(texts.get(i).replace('\t', ' ')).append('\t').append(clf.labels().label(best)).append('\t')
-                            .append(String.format(Locale.ROOT, "%.4f", p[i][best])).append('\n');
-                }
-                System.out.print(sb);
+                print(texts, clf, clf.predictProba(enc, texts));
             }
             return 0;
+        }
+
+        private static void print(List<String> texts, FewShotClassifier clf, double[][] p) {
+            var sb = new StringBuilder();
+            for (int i = 0; i < texts.size(); i++) {
+                int best = 0;
+                for (int c = 1; c < p[i].length; c++) if (p[i][c] > p[i][best]) best = c;
+                sb.append(texts.get(i).replace('\t', ' ')).append('\t').append(clf.labels().label(best)).append('\t')
+                        .append(String.format(Locale.ROOT, "%.4f", p[i][best])).append('\n');
+            }
+            System.out.print(sb);
         }
     }
 
@@ -150,11 +179,14 @@ final class FewShotCommand implements Runnable {
         EncoderOptions encoder = new EncoderOptions();
 
         @Mixin
+        SetFitOptions setfit = new SetFitOptions();
+
+        @Mixin
         RunsOption runs = new RunsOption();
 
         @Override
         public Integer call() {
-            methods.forEach(FewShotMethods::get);   // fail on an unknown name before any encoding
+            methods.forEach(FewShotMethods::check);   // fail on an unknown name before any encoding
             Task t = classificationTask(dataset, task);
             var config = new LinkedHashMap<String, Object>();
             config.put("dataset", dataset);
@@ -164,9 +196,13 @@ final class FewShotCommand implements Runnable {
             config.put("methods", methods);
             config.put("sampled_splits", draws);
             config.put("encoder", encoder.model);
+            if (methods.stream().anyMatch(FewShotMethods::isSetFit)) config.put("setfit", setfit.options().toString());
             try (var enc = encoder.open(); Run run = Run.start(runs.dir(), "fewshot-eval", config, seed)) {
                 run.dataset(t.name(), DatasetCatalog.locate(t.name().split("/")[0].split(":")[0]));
                 var eval = new FewShotEvaluation(t, testSplit, enc, encoder.model, line -> System.err.println("fewshot: " + line));
+                if (methods.stream().anyMatch(FewShotMethods::isSetFit)) {
+                    eval.withSetFit(SetFitOptions.source(encoder), SetFitOptions.settings(encoder), setfit.options());
+                }
                 var rows = eval.run(methods, shots, draws, seed);
                 var table = Table.builder("Few-shot accuracy (%) on " + t.name() + " " + testSplit + " (" + t.size(testSplit)
                         + " texts), encoder " + encoder.model)

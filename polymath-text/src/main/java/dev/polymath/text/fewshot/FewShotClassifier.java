@@ -119,6 +119,16 @@ public final class FewShotClassifier {
 
     /** Writes {@code dir} atomically (a crash leaves the previous folder, or none). */
     public void save(Path dir) {
+        save(dir, staging -> {});
+    }
+
+    /** Writes more files into the folder before it is published (e.g. a fine-tuned encoder). */
+    @FunctionalInterface
+    interface Extra {
+        void write(Path staging) throws IOException;
+    }
+
+    void save(Path dir, Extra extra) {
         Path abs = dir.toAbsolutePath().normalize();
         Path staging = abs.resolveSibling("." + abs.getFileName() + ".partial");
         try {
@@ -142,6 +152,7 @@ public final class FewShotClassifier {
             cfg.put("polymath_version", CodeVersion.current());
             AtomicFiles.writeString(staging.resolve(CONFIG),
                     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(cfg));
+            extra.write(staging);
             AtomicFiles.publishDirectory(staging, abs);
         } catch (IOException ex) {
             throw new UncheckedIOException("could not save few-shot classifier to " + dir + ": " + ex.getMessage(), ex);

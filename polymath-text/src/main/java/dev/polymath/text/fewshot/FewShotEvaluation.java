@@ -49,7 +49,11 @@ public final class FewShotEvaluation {
     private final Consumer<String> log;
     private final String testSplit;
     private FloatMatrix test;
+    private List<String> testTexts;
     private int[] testLabels;
+    private dev.polymath.text.bert.BertSource setFitSource;
+    private dev.polymath.text.encoder.EncoderSettings setFitSettings;
+    private SetFit.Options setFitOptions = SetFit.Options.defaults();
     private FloatMatrix train;
     private List<Example> trainExamples;
 
@@ -61,11 +65,24 @@ public final class FewShotEvaluation {
         this.testSplit = testSplit;
     }
 
+    /**
+     * Enables {@code setfit} in {@link #run}: each support set fine-tunes a fresh model from {@code source} (which
+     * must be the model the frozen encoder computes) and the test set is embedded again with it.
+     */
+    public FewShotEvaluation withSetFit(dev.polymath.text.bert.BertSource source, dev.polymath.text.encoder.EncoderSettings settings,
+                                        SetFit.Options options) {
+        this.setFitSource = source;
+        this.setFitSettings = settings;
+        this.setFitOptions = options;
+        return this;
+    }
+
     private void embedOnce() {
         if (test != null) return;
         var testEx = task.split(testSplit);
         log.accept("embedding " + testEx.size() + " " + testSplit + " texts of " + task.name());
-        test = encoder.encode(testEx.stream().map(Example::text).toList());
+        testTexts = testEx.stream().map(Example::text).toList();
+        test = encoder.encode(testTexts);
         testLabels = new int[testEx.size()];
         for (int i = 0; i < testLabels.length; i++) testLabels[i] = task.labelIndex(testEx.get(i).label());
         trainExamples = task.split(Task.TRAIN);
@@ -75,6 +92,12 @@ public final class FewShotEvaluation {
 
     /** Evaluates every method at every K; fixed splits first (when the task has them), then {@code draws} sampled support sets. */
     public List<Row> run(List<String> methods, List<Integer> shots, int draws, long seed) {
+        for (String m : methods) {
+            FewShotMethods.check(m);
+            if (FewShotMethods.isSetFit(m) && setFitSource == null) {
+                throw new IllegalStateException("setfit needs a trainable model: call withSetFit first");
+            }
+        }
         embedOnce();
         var rows = new ArrayList<Row>();
         for (int k : shots) {
@@ -131,6 +154,13 @@ public final class FewShotEvaluation {
         var accs = new ArrayList<Double>();
         double fitMs = 0, predMs = 0;
         for (int[] set : sets) {
+            if (FewShotMethods.isSetFit(methodName)) {
+                double[] r = evaluateSetFit(set, supports, seed);
+                accs.add(r[0]);
+                fitMs += r[1];
+                predMs += r[2];
+                continue;
+            }
             FewShotMethod method = FewShotMethods.get(methodName);
             var fixedSupport = task.split(supports.startsWith("fixed ") ? supports.substring(6) : Task.TRAIN);
             int n = set.length, d = train.cols();
@@ -168,6 +198,30 @@ public final class FewShotEvaluation {
         var row = new Row(methodName, k, supports, sets.size(), accs, fitMs / sets.size(), predMs / sets.size());
         log.accept(String.format(java.util.Locale.ROOT, "%s %d-shot (%s): %.2f", methodName, k, supports, row.mean()));
         return row;
+    }
+
+    /** Accuracy, fit ms and predict ms of SetFit on one support set, with a fresh model. */
+    private double[] evaluateSetFit(int[] set, String supports, long seed) {
+        var fixedSupport = task.split(supports.startsWith("fixed ") ? supports.substring(6) : Task.TRAIN);
+        var texts = new ArrayList<String>(set.length);
+        var labels = new ArrayList<String>(set.length);
+        for (int i = 0; i < set.length; i++) {
+            Example e = set[i] >= 0 ? trainExamples.get(set[i]) : fixedSupport.get(-1 - set[i]);
+            texts.add(e.text());
+            labels.add(e.label());
+        }
+        try (var enc = dev.polymath.text.bert.BertSentenceEncoder.open(setFitSource, setFitSettings)) {
+            long t0 = System.nanoTime();
+            var r = SetFit.fit(enc, model, texts, labels, setFitOptions, seed);
+            long t1 = System.nanoTime();
+            log.accept(String.format(java.util.Locale.ROOT, "setfit: %d pairs, %d steps, loss %.4f -> %.4f (first/last 10 steps)",
+                    r.pairs(), r.steps(), r.meanFirst(10), r.meanLast(10)));
+            List<String> pred = r.classifier().predict(enc, testTexts);
+            long t2 = System.nanoTime();
+            int correct = 0;
+            for (int i = 0; i < pred.size(); i++) if (pred.get(i).equals(task.labels().get(testLabels[i]))) correct++;
+            return new double[] {100.0 * correct / pred.size(), (t1 - t0) / 1e6, (t2 - t1) / 1e6};
+        }
     }
 
     public static Map<String, Object> describe(Row r) {

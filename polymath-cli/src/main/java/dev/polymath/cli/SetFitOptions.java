@@ -1,0 +1,45 @@
+package dev.polymath.cli;
+
+import dev.polymath.text.bert.BertSource;
+import dev.polymath.text.encoder.EncoderSettings;
+import dev.polymath.text.fewshot.SetFit;
+import picocli.CommandLine.Option;
+
+/** Options of the {@code setfit} few-shot method (contrastive fine-tuning of the encoder, then a head). */
+final class SetFitOptions {
+    private static final SetFit.Options D = SetFit.Options.defaults();
+    // the defaults in the descriptions below are those of SetFit.Options.defaults()
+
+    @Option(names = "--setfit-steps", description = "setfit: optimizer steps (default: 100)")
+    Integer steps;
+
+    @Option(names = "--setfit-max-pairs", description = "setfit: cap on training pairs, half positive (default: 2000)")
+    Integer maxPairs;
+
+    @Option(names = "--setfit-batch", description = "setfit: pairs per step (default: 16)")
+    Integer batch;
+
+    @Option(names = "--setfit-lr", description = "setfit: AdamW learning rate (default: 1e-4)")
+    Double lr;
+
+    @Option(names = "--setfit-lora-rank", description = "setfit: LoRA rank on every projection; 0 = full fine-tuning (default: 8)")
+    Integer loraRank;
+
+    @Option(names = "--setfit-head", description = "setfit: head fitted on the fine-tuned embeddings (default: logistic)")
+    String head;
+
+    SetFit.Options options() {
+        return new SetFit.Options(maxPairs != null ? maxPairs : D.maxPairs(), steps != null ? steps : D.maxSteps(),
+                batch != null ? batch : D.batchSize(), lr != null ? lr : D.learningRate(),
+                loraRank != null ? loraRank : D.loraRank(), head != null ? head : D.head());
+    }
+
+    /** The trainable (DJL) form of the encoder the options name; only the built-in MiniLM or a safetensors folder. */
+    static BertSource source(EncoderOptions enc) {
+        return BertSource.resolve(enc.model);
+    }
+
+    static EncoderSettings settings(EncoderOptions enc) {
+        return EncoderSettings.defaults().withThreads(enc.threads);
+    }
+}

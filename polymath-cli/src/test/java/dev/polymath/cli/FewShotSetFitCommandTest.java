@@ -1,0 +1,36 @@
+package dev.polymath.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code fewshot fit --method setfit} then {@code fewshot predict} on what it saved (a few steps, 1 thread). */
+class FewShotSetFitCommandTest {
+    @Test
+    void fitsSavesAndPredicts(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("clf");
+        var r = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-steps", "3",
+                "--encoder-threads", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("fitted setfit"), r.out());
+        assertTrue(Files.isRegularFile(out.resolve("encoder").resolve("model.safetensors")));
+        Path in = tmp.resolve("in.txt");
+        Files.writeString(in, "my card has not arrived yet\nI want to top up with a cheque\n");
+        var p = MainTest.run("fewshot", "predict", "--model", out.toString(), "--input", in.toString(), "--encoder-threads", "1");
+        assertEquals(0, p.code(), p.err());
+        assertEquals(2, p.out().strip().split("\n").length, p.out());
+        assertTrue(p.out().startsWith("my card has not arrived yet\tcard_arrival\t"), p.out());
+    }
+
+    @Test
+    void unknownMethodFailsClearly(@TempDir Path tmp) {
+        var r = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "nope", "--out", tmp.resolve("x").toString());
+        assertTrue(r.code() != 0);
+        assertTrue(r.err().contains("setfit"), r.err());
+    }
+}

@@ -1,0 +1,161 @@
+package dev.polymath.text.fewshot;
+
+import dev.polymath.text.bert.BertCheckpoint;
+import dev.polymath.text.bert.BertModel;
+import dev.polymath.text.bert.BertSentenceEncoder;
+import dev.polymath.text.bert.BertSource;
+import dev.polymath.text.bert.BertTrainer;
+import dev.polymath.text.bert.CosinePairLoss;
+import dev.polymath.text.bert.LoraConfig;
+import dev.polymath.text.encoder.EncoderSettings;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * SetFit: contrastive fine-tuning of the sentence encoder on pairs built from the support set
+ * ({@link PairSampler}, {@link CosinePairLoss}), then a head ({@code logistic} by default, any registered
+ * frozen-embedding method) fitted on the fine-tuned embeddings.
+ *
+ * <p>Unlike the other methods it needs a trainable encoder, so it is not a {@link FewShotMethod}: {@link #fit}
+ * takes a {@link BertSentenceEncoder} and fine-tunes its model <em>in place</em> (LoRA adapters by default,
+ * merged into the weights when training ends; or every parameter). The returned classifier's encoder identity is
+ * the fine-tuned weights' checksum, so it predicts only with that encoder. {@link #save} writes the classifier
+ * folder plus the fine-tuned encoder as a checkpoint in its {@code encoder/} subfolder; {@link #load} reads both.
+ */
+public final class SetFit {
+    private SetFit() {}
+
+    /** The encoder checkpoint's subfolder inside a saved SetFit classifier. */
+    public static final String ENCODER_DIR = "encoder";
+
+    /**
+     * @param maxPairs     cap on the training pairs (half positive, half negative)
+     * @param maxSteps     optimizer steps; the pairs are cycled (reshuffled each pass) if there are fewer batches
+     * @param batchSize    pairs per step
+     * @param learningRate AdamW learning rate
+     * @param loraRank     LoRA rank on every projection (alpha = 2 x rank); 0 = full fine-tuning
+     * @param head         the registered few-shot method fitted on the fine-tuned embeddings
+     */
+    public record Options(int maxPairs, int maxSteps, int batchSize, double learningRate, int loraRank, String head) {
+        public Options {
+            if (maxPairs < 2) throw new IllegalArgumentException("maxPairs must be >= 2");
+            if (maxSteps < 0) throw new IllegalArgumentException("maxSteps must be >= 0");
+            if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1");
+            if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate must be > 0");
+            if (loraRank < 0) throw new IllegalArgumentException("LoRA rank must be >= 0");
+            if (head == null || head.isBlank() || head.equals("setfit")) throw new IllegalArgumentException("head must be a frozen-embedding method, got " + head);
+        }
+
+        /** LoRA rank 8, lr 1e-4, batch 16, up to 2,000 pairs and 100 steps, logistic head. */
+        public static Options defaults() {
+            return new Options(2000, 100, 16, 1e-4, 8, "logistic");
+        }
+
+        public Options withMaxSteps(int v) { return new Options(maxPairs, v, batchSize, learningRate, loraRank, head); }
+        public Options withMaxPairs(int v) { return new Options(v, maxSteps, batchSize, learningRate, loraRank, head); }
+        public Options withBatchSize(int v) { return new Options(maxPairs, maxSteps, v, learningRate, loraRank, head); }
+        public Options withLearningRate(double v) { return new Options(maxPairs, maxSteps, batchSize, v, loraRank, head); }
+        public Options withLoraRank(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, v, head); }
+        public Options withHead(String v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, v); }
+    }
+
+    /** The fitted classifier and what training did. */
+    public record Result(FewShotClassifier classifier, int pairs, int steps, float[] losses) {
+        /** Mean loss over the first {@code k} steps. */
+        public double meanFirst(int k) {
+            return mean(0, Math.min(k, losses.length));
+        }
+
+        /** Mean loss over the last {@code k} steps. */
+        public double meanLast(int k) {
+            return mean(Math.max(0, losses.length - k), losses.length);
+        }
+
+        private double mean(int from, int to) {
+            double s = 0;
+            for (int i = from; i < to; i++) s += losses[i];
+            return to > from ? s / (to - from) : Double.NaN;
+        }
+    }
+
+    /**
+     * Fine-tunes {@code enc}'s model on pairs of the support texts, then fits the head. The model must not carry
+     * LoRA adapters already; with LoRA its base parameters are left frozen afterwards.
+     */
+    public static Result fit(BertSentenceEncoder enc, String model, List<String> texts, List<String> labels, Options o, long seed) {
+        if (texts.size() != labels.size()) throw new IllegalArgumentException(texts.size() + " support texts but " + labels.size() + " labels");
+        FewShotMethod head = FewShotMethods.get(o.head());
+        LabelIndex index = LabelIndex.of(labels);
+        if (index.size() < 2) throw new IllegalArgumentException("SetFit needs at least 2 classes, got " + index.size());
+        int[] y = index.indicesOf(labels);
+        List<PairSampler.Pair> pairs = PairSampler.sample(y, o.maxPairs(), seed);
+        if (pairs.isEmpty()) throw new IllegalArgumentException("no training pairs: SetFit needs a class with at least 2 examples");
+        long[][] ids = enc.tokenize(texts);
+        BertModel bert = enc.model();
+        if (o.loraRank() > 0) bert.enableLora(LoraConfig.all(o.loraRank(), seed));
+        float[] losses = new float[o.maxSteps()];
+        int steps = 0;
+        try (var trainer = new BertTrainer(bert, BertTrainer.Options.defaults().withLearningRate(o.learningRate()))) {
+            trainer.seed((int) seed);
+            var order = new java.util.ArrayList<>(pairs);
+            var rnd = new java.util.Random(seed);
+            int pos = 0;
+            while (steps < o.maxSteps()) {
+                if (pos >= order.size()) {
+                    java.util.Collections.shuffle(order, rnd);
+                    pos = 0;
+                }
+                int to = Math.min(order.size(), pos + o.batchSize());
+                int b = to - pos;
+                long[][] a = new long[b][], c = new long[b][];
+                float[] t = new float[b];
+                for (int k = 0; k < b; k++) {
+                    var p = order.get(pos + k);
+                    a[k] = ids[p.first()];
+                    c[k] = ids[p.second()];
+                    t[k] = p.target();
+                }
+                pos = to;
+                losses[steps++] = CosinePairLoss.trainStep(trainer, a, c, t);
+            }
+        } finally {
+            if (bert.hasLora()) bert.mergeLora();
+        }
+        var clf = FewShotClassifier.fit(enc, model, head, texts, labels, List.of(), seed);
+        return new Result(clf, pairs.size(), steps, losses);
+    }
+
+    /**
+     * Writes the classifier (as its head method, with the fine-tuned encoder's identity) and the fine-tuned
+     * encoder ({@link BertCheckpoint}, tokenizer of {@code source}) into {@code dir}, atomically.
+     */
+    public static void save(FewShotClassifier clf, BertSentenceEncoder enc, BertSource source, Path dir) {
+        if (!enc.identity().equals(clf.encoder())) {
+            throw new IllegalArgumentException("the classifier was fitted on encoder " + clf.encoder().describe()
+                    + ", not the one given (" + enc.identity().describe() + ")");
+        }
+        clf.save(dir, staging -> BertCheckpoint.save(enc.model(), source.tokenizerJson(), enc.maxLength(), staging.resolve(ENCODER_DIR)));
+    }
+
+    /** Whether {@code dir} is a classifier saved by {@link #save} (it carries its own encoder). */
+    public static boolean isSetFit(Path dir) {
+        return Files.isDirectory(dir.resolve(ENCODER_DIR));
+    }
+
+    /** A saved SetFit classifier and its fine-tuned encoder (owned by the caller: close it). */
+    public record Loaded(FewShotClassifier classifier, BertSentenceEncoder encoder) {}
+
+    /** Reads a folder written by {@link #save}; the encoder uses {@code settings} (pooling/normalize must match). */
+    public static Loaded load(Path dir, EncoderSettings settings) {
+        BertSource src = BertSource.fromFolder(dir.resolve(ENCODER_DIR));
+        var enc = BertSentenceEncoder.open(src, settings);
+        try {
+            return new Loaded(FewShotClassifier.load(dir, enc.identity()), enc);
+        } catch (RuntimeException e) {
+            enc.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.polymath.text.fewshot;
+
+import dev.polymath.core.data.DatasetCatalog;
+import dev.polymath.core.task.Example;
+import dev.polymath.core.task.Task;
+import dev.polymath.text.bert.BertSentenceEncoder;
+import dev.polymath.text.bert.BertSource;
+import dev.polymath.text.encoder.EncoderSettings;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link FewShotEvaluation} runs {@code setfit} next to a frozen method, on 5 BANKING77 classes (1 thread). */
+class SetFitEvaluationTest {
+    @Test
+    void evaluatesSetFitBesideFrozenMethods() {
+        Task full = DatasetCatalog.load("banking77").tasks().get(0);
+        var labels = full.labels().subList(0, 5);
+        Map<String, List<Example>> splits = new LinkedHashMap<>();
+        splits.put(Task.TRAIN, take(full.split(Task.TRAIN), labels, 12));
+        splits.put(Task.TEST, take(full.split(Task.TEST), labels, 20));
+        Task t = new Task("banking77-5", full.kind(), labels, full.instruction(), full.category(), full.metrics(), splits);
+        BertSource src = BertSource.builtinMiniLm();
+        var settings = EncoderSettings.defaults().withThreads(1);
+        try (var frozen = BertSentenceEncoder.open(src, settings)) {
+            var eval = new FewShotEvaluation(t, Task.TEST, frozen, "minilm", s -> System.out.println("eval: " + s));
+            assertThrows(IllegalStateException.class, () -> eval.run(List.of("setfit"), List.of(5), 1, 0));
+            eval.withSetFit(src, settings, SetFit.Options.defaults().withMaxSteps(10));
+            var rows = eval.run(List.of("prototype", "setfit"), List.of(5), 1, 0);
+            assertEquals(2, rows.size());
+            assertEquals("setfit", rows.get(1).method());
+            double proto = rows.get(0).mean(), setfit = rows.get(1).mean();
+            assertTrue(setfit > 60 && setfit > proto - 20, "setfit " + setfit + " vs prototype " + proto);
+        }
+    }
+
+    private static List<Example> take(List<Example> split, List<String> labels, int perClass) {
+        var out = new ArrayList<Example>();
+        var counts = new LinkedHashMap<String, Integer>();
+        for (Example e : split) {
+            if (!labels.contains(e.label())) continue;
+            if (counts.merge(e.label(), 1, Integer::sum) <= perClass) out.add(e);
+        }
+        return out;
+    }
+}
