@@ -17,7 +17,7 @@ import java.util.Locale;
  * gradients {@code G^T B} summed over tasks). Eigen-decomposition by cyclic Jacobi. Supports parameter and
  * representation gradients.
  */
-public final class AlignedMtl extends AbstractWeighting {
+public final class AlignedMtl extends RepresentationCapableWeighting {
     public enum ScaleMode {
         MIN, MEDIAN, RMSE;
 
@@ -52,16 +52,6 @@ public final class AlignedMtl extends AbstractWeighting {
     @Override
     public String name() {
         return "aligned_mtl";
-    }
-
-    @Override
-    public GradientMode mode() {
-        return GradientMode.PARAMETERS;
-    }
-
-    @Override
-    public boolean supports(GradientMode gradientMode) {
-        return gradientMode != GradientMode.LOSSES;
     }
 
     @Override

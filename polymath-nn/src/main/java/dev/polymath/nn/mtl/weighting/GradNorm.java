@@ -17,7 +17,7 @@ package dev.polymath.nn.mtl.weighting;
  * the model optimizer; the default here is LibMTL's default one (Adam lr 1e-4, weight decay 1e-5).
  * Supports parameter and representation gradients (LibMTL {@code rep_grad}).
  */
-public final class GradNorm extends AbstractWeighting {
+public final class GradNorm extends RepresentationCapableWeighting {
     /** @param alpha restoring-force strength, LibMTL {@code --alpha}: 1.5 */
     public record Params(double alpha, Adam.Config optimizer) {
         public static final Params DEFAULTS = new Params(1.5, Adam.Config.libmtlDefault());
@@ -40,16 +40,6 @@ public final class GradNorm extends AbstractWeighting {
     @Override
     public String name() {
         return "gradnorm";
-    }
-
-    @Override
-    public GradientMode mode() {
-        return GradientMode.PARAMETERS;
-    }
-
-    @Override
-    public boolean supports(GradientMode gradientMode) {
-        return gradientMode != GradientMode.LOSSES;
     }
 
     @Override

@@ -16,7 +16,7 @@ package dev.polymath.nn.mtl.weighting;
  * If {@code D U^T} is singular (e.g. two identical gradients) the step falls back to {@code alpha = 1/T}.
  * Supports parameter and representation gradients.
  */
-public final class Imtl extends AbstractWeighting {
+public final class Imtl extends RepresentationCapableWeighting {
     public record Params(Adam.Config optimizer) {
         public static final Params DEFAULTS = new Params(Adam.Config.libmtlDefault());
     }
@@ -36,16 +36,6 @@ public final class Imtl extends AbstractWeighting {
     @Override
     public String name() {
         return "imtl";
-    }
-
-    @Override
-    public GradientMode mode() {
-        return GradientMode.PARAMETERS;
-    }
-
-    @Override
-    public boolean supports(GradientMode gradientMode) {
-        return gradientMode != GradientMode.LOSSES;
     }
 
     @Override

@@ -18,7 +18,7 @@ import java.util.Locale;
  * With the default {@code none} both coincide. A zero or non-finite normaliser is replaced by 1 (LibMTL
  * would divide by zero). Two tasks: {@code alpha_1 = clip(((g_2 - g_1) . g_2) / ||g_1 - g_2||^2, 0.001, 0.999)}.
  */
-public final class Mgda extends AbstractWeighting {
+public final class Mgda extends RepresentationCapableWeighting {
     /** Gradient normalisation, LibMTL {@code --mgda_gn}. */
     public enum Normalization {
         NONE("none"), L2("l2"), LOSS("loss"), LOSS_PLUS("loss+");
@@ -63,16 +63,6 @@ public final class Mgda extends AbstractWeighting {
 
     public Normalization normalization() {
         return params.normalization();
-    }
-
-    @Override
-    public GradientMode mode() {
-        return GradientMode.PARAMETERS;
-    }
-
-    @Override
-    public boolean supports(GradientMode gradientMode) {
-        return gradientMode != GradientMode.LOSSES;
     }
 
     @Override
