@@ -52,6 +52,14 @@ public interface Learner {
         return autogradLossGrads(this, params, x, y, reduceTasks, from);
     }
 
+    /**
+     * Whether {@link #lossGrads} is written with tensor operators only (no nested autograd, nothing in place), so
+     * that autograd can differentiate the gradients themselves. Second-order MAML needs it.
+     */
+    default boolean differentiableGrads() {
+        return false;
+    }
+
     /** Losses per task and gradients; the gradient list may hold nulls for parameters not differentiated. */
     record LossGrads(NDArray losses, NDList grads) {}
 
