@@ -20,12 +20,12 @@ import java.util.SplittableRandom;
  * ({@code classes = 0}) for an embedding network (ProtoNet). Inputs are {@code (T, N, 784)} pixel vectors.
  * Per-task convolution weights are applied task by task; shared ones to all {@code T*N} images at once.
  *
- * <p>With a head, gradients come from a hand-written backward pass (checked against autograd in
- * {@code ConvNetGradientTest}) made of ordinary operators, so that autograd can differentiate it again for
- * second-order MAML: a convolution's weight gradient is a convolution of its input with the output gradient
- * (images as channels), its input gradient a convolution with the flipped, transposed kernel, and max pooling
- * routes the gradient to the positions that equal their window's maximum. The embedding network (no head) uses
- * DJL autograd ({@link Learner#autogradLossGrads}).
+ * <p>Gradients come from DJL autograd ({@link Learner#autogradLossGrads}). For second-order MAML there is also a
+ * hand-written backward pass ({@link #differentiableLossGrads}, checked against autograd in
+ * {@code ConvNetGradientTest}) made of ordinary operators, so that autograd can differentiate it again: a
+ * convolution's weight gradient is the im2col of its input times the output gradient, its input gradient a
+ * convolution with the flipped, transposed kernel, and max pooling routes the gradient to the positions that
+ * equal their window's maximum. It is about twice as slow as autograd, so first-order methods do not use it.
  */
 public final class ConvNet implements Learner {
     private final int channels, classes, side;
@@ -106,8 +106,8 @@ public final class ConvNet implements Learner {
     }
 
     @Override
-    public LossGrads lossGrads(NDList params, NDArray x, NDArray y, boolean reduceTasks, int from) {
-        if (classes == 0) return Learner.autogradLossGrads(this, params, x, y, reduceTasks, from);
+    public LossGrads differentiableLossGrads(NDList params, NDArray x, NDArray y, boolean reduceTasks, int from) {
+        if (classes == 0) throw new UnsupportedOperationException(describe() + " has no head to differentiate");
         long tasks = x.getShape().get(0), n = x.getShape().get(1);
         Shape pool = new Shape(2, 2), unit = new Shape(1, 1);
         NDList outs = new NDList();
@@ -168,11 +168,22 @@ public final class ConvNet implements Learner {
         return dPooled.repeat(2, 2).repeat(3, 2).mul(input.eq(up).toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
     }
 
-    /** Gradient of a 3x3, padding-1 convolution's weights: the input correlated with the output gradient, images as channels. */
+    /**
+     * Gradient of a 3x3, padding-1 convolution's weights, {@code (out, in, 3, 3)}: the nine shifted copies of the
+     * padded input (im2col) times the output gradient, one matrix product (a convolution with an image-sized
+     * kernel would do the same sums several times slower).
+     */
     private static NDArray weightGrad(NDArray input, NDArray dz) {
-        Shape unit = new Shape(1, 1);
-        return Conv2d.conv2d(input.transpose(1, 0, 2, 3), dz.transpose(1, 0, 2, 3), null, unit, unit).singletonOrThrow()
-                .transpose(1, 0, 2, 3);
+        Shape s = input.getShape();
+        long n = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3), out = dz.getShape().get(1);
+        NDArray padded = input.pad(new Shape(1, 1, 1, 1), 0);
+        NDList shifts = new NDList(9);
+        for (int a = 0; a < 3; a++) {
+            for (int b = 0; b < 3; b++) shifts.add(padded.get(new ai.djl.ndarray.index.NDIndex(":, :, {}:{}, {}:{}", a, a + h, b, b + w)));
+        }
+        NDArray cols = NDArrays.stack(shifts, 2).transpose(1, 2, 0, 3, 4).reshape(c * 9, n * h * w);
+        NDArray g = dz.transpose(1, 0, 2, 3).reshape(out, n * h * w);
+        return g.matMul(cols.transpose()).reshape(out, c, 3, 3);
     }
 
     private NDArray body(NDArray images, NDArray w1, NDArray b1, NDArray w2, NDArray b2) {

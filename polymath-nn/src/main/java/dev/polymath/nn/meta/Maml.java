@@ -9,7 +9,7 @@ import ai.djl.training.GradientCollector;
 /**
  * Second-order MAML (Finn et al. 2017): the meta-gradient differentiates through the inner SGD steps.
  *
- * <p>The inner gradients come from the learner's hand-written backward pass ({@link Learner#lossGrads}), which is
+ * <p>The inner gradients come from the learner's hand-written backward pass ({@link Learner#differentiableLossGrads}), which is
  * itself made of ordinary tensor operators; recorded by autograd, the adapted weights
  * {@code phi = theta - lr * grad(theta)} are a differentiable function of the meta-parameters, and one plain
  * backward pass from the query loss yields the exact meta-gradient, Hessian-vector products included.
@@ -51,7 +51,7 @@ public final class Maml extends MetaAlgorithm {
             NDList fast = leaves;
             for (int s = 0; s < config.innerSteps(); s++) {
                 // per-task gradients of each task's own support loss; shared weights broadcast to per-task ones
-                NDList g = learner.lossGrads(fast, b.xs(), b.ys(), false, 0).grads();
+                NDList g = learner.differentiableLossGrads(fast, b.xs(), b.ys(), false, 0).grads();
                 NDList next = new NDList(fast.size());
                 for (int i = 0; i < fast.size(); i++) next.add(fast.get(i).sub(g.get(i).mul(config.innerLr())));
                 fast = next;

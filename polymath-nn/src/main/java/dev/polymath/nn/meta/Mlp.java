@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * no autograd graph. Shared layers run as one 2-D product over all {@code T*N} rows; per-task layers as a
  * batch matrix product; gradients reduced over tasks are again one 2-D product over {@code T*N} rows. The
  * backward pass writes nothing in place, so autograd can differentiate the gradients themselves: that is how
- * second-order MAML gets its exact Hessian-vector products ({@link #differentiableGrads}).
+ * second-order MAML gets its exact Hessian-vector products ({@link #differentiableLossGrads}).
  */
 public final class Mlp implements Learner {
     private final int[] sizes;
@@ -119,6 +119,11 @@ public final class Mlp implements Learner {
     @Override
     public boolean differentiableGrads() {
         return true;
+    }
+
+    @Override
+    public LossGrads differentiableLossGrads(NDList params, NDArray x, NDArray y, boolean reduceTasks, int from) {
+        return lossGrads(params, x, y, reduceTasks, from);
     }
 
     @Override

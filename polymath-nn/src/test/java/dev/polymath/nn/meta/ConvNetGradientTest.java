@@ -36,7 +36,7 @@ class ConvNetGradientTest {
             for (NDList ps : new NDList[] {shared, perTask, mixed}) {
                 for (boolean reduce : new boolean[] {false, true}) {
                     for (int from : new int[] {0, net.headStart()}) {
-                        Learner.LossGrads a = net.lossGrads(ps, x, y, reduce, from), b = Learner.autogradLossGrads(net, ps, x, y, reduce, from);
+                        Learner.LossGrads a = net.differentiableLossGrads(ps, x, y, reduce, from), b = Learner.autogradLossGrads(net, ps, x, y, reduce, from);
                         assertArrayEquals(b.losses().toFloatArray(), a.losses().toFloatArray(), 1e-5f);
                         for (int i = 0; i < ps.size(); i++) {
                             if (i < from) {
