@@ -24,8 +24,8 @@ public final class Maml extends MetaAlgorithm {
     public Maml(Learner learner, MetaConfig config, NDManager parent) {
         super(learner, config, parent);
         if (!learner.differentiableGrads()) {
-            throw new IllegalArgumentException("second-order MAML needs a learner with a differentiable hand-written gradient; "
-                    + learner.describe() + " has none (use maml-fo)");
+            throw new IllegalArgumentException("second-order MAML is available for MLP learners (sine, intent episodes); "
+                    + learner.describe() + " has no differentiable gradient (use maml-fo)");
         }
     }
 
