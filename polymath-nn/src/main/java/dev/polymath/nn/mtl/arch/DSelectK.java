@@ -19,8 +19,9 @@ import java.util.Set;
  * LibMTL); z's layer starts in {@code U(-gamma/100, gamma/100)} and the selector-weight layer in
  * {@code U(-0.05, 0.05)}, as in the official code.
  * <p>With a power-of-two number of experts each selector's weights sum to one exactly. Otherwise some codes
- * name no expert: here the gate is renormalized over the real experts (the reference instead adds a penalty
- * {@code sum 1/(selector mass)} that pushes the mass there), so gates always sum to one.
+ * name no expert; as in the reference, the penalty {@code 1/(selector mass on real experts)} (here averaged
+ * over examples and selectors, weight 1) keeps the selectors on real experts, and in addition the gate is
+ * renormalized over the real experts, so gates always sum to one.
  * <p>Entropy regularization (optional, {@code entropy-weight}, default 0): {@code weight * sum over tasks of the mean over
  * examples and selectors of H(selector)}, which pushes each selector towards one expert; it is the net's
  * {@link MtlNet#auxiliaryLoss}. The shared representation is the stack of expert outputs {@code [E, B, D]}.
@@ -143,7 +144,12 @@ public final class DSelectK implements Architecture {
             PtNDArray r = selectors(g, p, task, x);
             PtNDArray alpha = g.softmax(wLayers.get(task).linear(g, p, Gating.flat(g, x)), 1);   // [B, k]
             PtNDArray gate = g.sum(g.mul(g.unsqueeze(alpha, 2), r), 1);                          // [B, E]
-            if (!powerOfTwo) gate = g.div(gate, g.unsqueeze(g.sum(gate, 1), 1));
+            if (!powerOfTwo) {
+                // renormalize over the real experts; the tiny uniform share keeps a selector that sits on codes
+                // without an expert from dividing 0 by 0
+                gate = g.div(g.addScalar(gate, 1e-9 / experts.size()), g.unsqueeze(g.addScalar(g.sum(gate, 1), 1e-9), 1));
+                if (Graph.gradMode()) aux.add(g, g.mean(g.div(g.scalar(1f), g.addScalar(g.sum(r, 2), 1e-6))));
+            }
             if (entropyWeight > 0 && Graph.gradMode()) {
                 PtNDArray ent = g.sum(g.mul(r, g.log(g.addScalar(r, 1e-6))), 2);                 // -H per selector, [B, k]
                 aux.add(g, g.scale(g.mean(ent), -entropyWeight));
