@@ -6,6 +6,7 @@ import dev.polymath.nn.tensor.Graph;
 import dev.polymath.nn.tensor.Parameters;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -66,7 +67,7 @@ public final class CrossStitch implements Architecture {
             @Override
             public PtNDArray represent(Graph g, PtNDArray[] p, PtNDArray x) {
                 PtNDArray[] h = new PtNDArray[T];
-                java.util.Arrays.fill(h, x);
+                Arrays.fill(h, x);
                 for (int s = 0; s < columns.size(); s++) {
                     PtNDArray[] out = new PtNDArray[T];
                     for (int t = 0; t < T; t++) out[t] = columns.get(s).get(t).forward(g, p, h[t]);
@@ -74,7 +75,7 @@ public final class CrossStitch implements Architecture {
                     if (s == columns.size() - 1) return stacked;
                     long[] shape = stacked.getShape().getShape();
                     PtNDArray mixed = g.reshape(g.matmul(units.get(s).of(p), g.reshape(stacked, T, -1)), shape);
-                    for (int t = 0; t < T; t++) h[t] = g.reshape(g.rows(mixed, t, t + 1), java.util.Arrays.copyOfRange(shape, 1, shape.length));
+                    for (int t = 0; t < T; t++) h[t] = g.reshape(g.rows(mixed, t, t + 1), Arrays.copyOfRange(shape, 1, shape.length));
                 }
                 throw new IllegalStateException("a backbone has at least one stage");
             }

@@ -2,6 +2,7 @@ package dev.polymath.nn.mtl.arch;
 
 import ai.djl.pytorch.engine.PtNDArray;
 import dev.polymath.nn.tensor.Graph;
+import dev.polymath.nn.tensor.Parameters;
 
 import java.util.List;
 
@@ -27,7 +28,7 @@ final class Gating {
     }
 
     /** Row-wise softmax of a gate layer over the flattened input. */
-    static PtNDArray softmaxGate(Graph g, PtNDArray[] p, dev.polymath.nn.tensor.Parameters.LinearRef gate, PtNDArray x) {
+    static PtNDArray softmaxGate(Graph g, PtNDArray[] p, Parameters.LinearRef gate, PtNDArray x) {
         return g.softmax(gate.linear(g, p, flat(g, x)), 1);
     }
 }

@@ -7,6 +7,7 @@ import dev.polymath.nn.tensor.Graph;
 import dev.polymath.nn.tensor.Parameters;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -153,8 +154,8 @@ public final class SparseMoe implements Architecture {
             long[] kth = new long[B], next = new long[B];
             for (int b = 0; b < B; b++) {
                 int[] order = descending(values, b * E, E);
-                top[b] = java.util.Arrays.copyOf(order, k);
-                java.util.Arrays.fill(maskAdd, b * E, (b + 1) * E, Float.NEGATIVE_INFINITY);
+                top[b] = Arrays.copyOf(order, k);
+                Arrays.fill(maskAdd, b * E, (b + 1) * E, Float.NEGATIVE_INFINITY);
                 for (int i = 0; i < k; i++) {
                     maskAdd[b * E + order[i]] = 0f;
                     chosen[b * E + order[i]] = 1f;
@@ -202,7 +203,7 @@ public final class SparseMoe implements Architecture {
         private static int[] descending(float[] values, int from, int n) {
             Integer[] idx = new Integer[n];
             for (int i = 0; i < n; i++) idx[i] = i;
-            java.util.Arrays.sort(idx, (a, b) -> Float.compare(values[from + b], values[from + a]));
+            Arrays.sort(idx, (a, b) -> Float.compare(values[from + b], values[from + a]));
             int[] out = new int[n];
             for (int i = 0; i < n; i++) out[i] = idx[i];
             return out;
