@@ -4,9 +4,9 @@ import ai.djl.pytorch.engine.PtNDArray;
 import dev.polymath.nn.tensor.Graph;
 
 /**
- * Collects a net's auxiliary loss terms during one forward pass (see {@link MtlNet#auxiliaryLoss}). A term
- * added under another graph than the collected ones starts a new collection, so stale tensors of a closed
- * graph are never returned; nothing is collected without autograd (evaluation).
+ * Collects a net's auxiliary loss terms during forward passes (see {@link MtlNet#auxiliaryLoss}) until they
+ * are taken. A term added under another graph than the collected ones starts a new collection, so stale
+ * tensors of a closed graph are never returned; nothing is collected without autograd (evaluation).
  */
 final class AuxiliaryLoss {
     private Graph graph;
@@ -21,13 +21,10 @@ final class AuxiliaryLoss {
         total = total == null ? term : g.add(total, term);
     }
 
-    /** Forgets the terms of earlier passes in {@code g} (call at the start of a forward pass). */
-    void restart(Graph g) {
-        graph = g;
+    /** The sum of the terms collected in {@code g} since the last call, or null; starts a new collection. */
+    PtNDArray take(Graph g) {
+        PtNDArray out = g == graph ? total : null;
         total = null;
-    }
-
-    PtNDArray total(Graph g) {
-        return g == graph ? total : null;
+        return out;
     }
 }

@@ -127,7 +127,6 @@ public final class SparseMoe implements Architecture {
 
         @Override
         public PtNDArray represent(Graph g, PtNDArray[] p, PtNDArray x) {
-            aux.restart(g);
             PtNDArray[] outs = new PtNDArray[experts.size()];
             for (int e = 0; e < outs.length; e++) outs[e] = experts.get(e).forward(g, p, x);
             return g.stack(outs, 0);
@@ -230,7 +229,7 @@ public final class SparseMoe implements Architecture {
 
         @Override
         public PtNDArray auxiliaryLoss(Graph g) {
-            return aux.total(g);
+            return aux.take(g);
         }
     }
 }

@@ -121,10 +121,11 @@ class GatedArchitecturesTest {
                     for (int t = 0; t < 2; t++) {
                         assertRowsSumToOne(net.gateWeights(g, p, t, x), experts + " experts, task " + t);
                     }
-                    net.represent(g, p, x); // a new pass starts a new collection
+                    assertNotNull(net.auxiliaryLoss(g)); // the gates above added terms; taking them clears them
                     for (int t = 0; t < 2; t++) net.taskOutput(g, p, t, x, rep);
                     var aux = net.auxiliaryLoss(g);
                     assertNotNull(aux);
+                    assertNull(net.auxiliaryLoss(g), "taken once");
                     double expected = 0;
                     for (int t = 0; t < 2; t++) {
                         float[] sel = Graph.toFloats(net.selectors(g, p, t, x)); // [9, 2, E]
