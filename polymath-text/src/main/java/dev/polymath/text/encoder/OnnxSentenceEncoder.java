@@ -10,8 +10,6 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.polymath.text.FloatMatrix;
 import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
-import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -45,6 +43,8 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
     private final String outputName;
     private final boolean hasTokenTypes;
     private final boolean int32Inputs;
+    private final OnnxInputBuffers inputBuffers;
+    private final Set<String> outputNames;
     private final int dimension;
     private final EncoderIdentity identity;
     private EncodeStats stats = EncodeStats.ZERO;
@@ -96,6 +96,8 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
             }
             if (out == null) throw new ModelLoadException(source.onnxLabel() + " has no [batch, seq, hidden] float output; outputs: " + outputs.keySet());
             this.outputName = out;
+            this.outputNames = Set.of(out);
+            this.inputBuffers = new OnnxInputBuffers(int32Inputs);
             long[] shape = ((TensorInfo) outputs.get(out).getInfo()).getShape();
             this.session = s;
             t = TextTokenizer.fromJson(source.tokenizerJson(), source.tokenizerLabel());
@@ -191,21 +193,14 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
      */
     private void runBatch(long[][] batch, int[] rows, float[][] outHolder, int[] dimHolder) throws OrtException {
         int b = batch.length;
-        int seq = 0;
-        for (long[] x : batch) seq = Math.max(seq, x.length);
-        long[] ids = new long[b * seq];
-        long[] mask = new long[b * seq];
-        for (int i = 0; i < b; i++) {
-            System.arraycopy(batch[i], 0, ids, i * seq, batch[i].length);
-            Arrays.fill(mask, i * seq, i * seq + batch[i].length, 1L);
-        }
+        int seq = inputBuffers.fill(batch);
         long[] shape = {b, seq};
         var inputs = new HashMap<String, OnnxTensor>();
         try {
-            inputs.put("input_ids", tensor(ids, shape));
-            inputs.put("attention_mask", tensor(mask, shape));
-            if (hasTokenTypes) inputs.put("token_type_ids", tensor(new long[b * seq], shape));
-            try (OrtSession.Result result = session.run(inputs, Set.of(outputName))) {
+            inputs.put("input_ids", inputBuffers.ids(env, shape));
+            inputs.put("attention_mask", inputBuffers.mask(env, shape));
+            if (hasTokenTypes) inputs.put("token_type_ids", inputBuffers.types(env, shape));
+            try (OrtSession.Result result = session.run(inputs, outputNames)) {
                 OnnxValue v = result.get(outputName).orElseThrow(() -> new IllegalStateException("ONNX Runtime returned no " + outputName));
                 OnnxTensor t = (OnnxTensor) v;
                 long[] outShape = t.getInfo().getShape();
@@ -213,22 +208,20 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
                 dimHolder[0] = dim;
                 if (outHolder[0] == null) return;
                 FloatBuffer fb = t.getFloatBuffer();
-                float[] hidden = new float[fb.remaining()];
-                fb.get(hidden);
+                float[] hidden;
+                if (fb.hasArray() && fb.arrayOffset() == 0 && fb.remaining() == fb.array().length) {
+                    hidden = fb.array();
+                } else {
+                    hidden = new float[fb.remaining()];
+                    fb.get(hidden);
+                }
+                long[] mask = new long[b * seq];
+                for (int i = 0; i < b; i++) Arrays.fill(mask, i * seq, i * seq + batch[i].length, 1L);
                 Pooler.pool(settings.pooling(), hidden, mask, b, seq, dim, outHolder[0], rows);
             }
         } finally {
             for (OnnxTensor t : inputs.values()) t.close();
         }
-    }
-
-    private OnnxTensor tensor(long[] data, long[] shape) throws OrtException {
-        if (int32Inputs) {
-            int[] ints = new int[data.length];
-            for (int i = 0; i < data.length; i++) ints[i] = Math.toIntExact(data[i]);
-            return OnnxTensor.createTensor(env, IntBuffer.wrap(ints), shape);
-        }
-        return OnnxTensor.createTensor(env, LongBuffer.wrap(data), shape);
     }
 
     @Override
