@@ -10,11 +10,19 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.polymath.text.FloatMatrix;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A BERT-family sentence encoder on ONNX Runtime: tokenizes a list of texts in one native call, sorts them by
@@ -23,8 +31,8 @@ import java.util.Set;
  *
  * <p>Inputs are found by name: {@code input_ids} and {@code attention_mask} are required, {@code token_type_ids}
  * is fed (all zeros) when the graph has it. The output used is {@code last_hidden_state} (or
- * {@code token_embeddings}, else the first rank-3 float output). ONNX Runtime runs with the given number of
- * intra-op threads and one inter-op thread.
+ * {@code token_embeddings}, else the first rank-3 float output). With n threads, n workers run whole batches
+ * side by side on one ONNX Runtime session (one intra-op thread each).
  *
  * <p>Empty texts are allowed and encode as {@code [CLS] [SEP]} (what sentence-transformers does); null texts are
  * rejected. Texts longer than the max length are truncated; each {@code encode} call logs one warning with the
@@ -43,7 +51,10 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
     private final String outputName;
     private final boolean hasTokenTypes;
     private final boolean int32Inputs;
-    private final OnnxInputBuffers inputBuffers;
+    /** One set of input buffers per worker; a worker takes one for a whole encode call. */
+    private final LinkedBlockingQueue<OnnxInputBuffers> freeBuffers = new LinkedBlockingQueue<>();
+    /** Runs batches concurrently when threads > 1; null for one thread (batches run on the caller). */
+    private final ExecutorService workers;
     private final Set<String> outputNames;
     private final int dimension;
     private final EncoderIdentity identity;
@@ -64,7 +75,10 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
         TextTokenizer t = null;
         try {
             var opts = new OrtSession.SessionOptions();
-            opts.setIntraOpNumThreads(threads);
+            // Parallel over batches, not within one: each worker runs whole batches on one core. MiniLM-sized
+            // matrices are too small for ONNX Runtime's intra-op pool to keep two cores busy (it synchronizes after
+            // every one of a layer's ~15 operators); whole batches side by side scale with the cores.
+            opts.setIntraOpNumThreads(1);
             opts.setInterOpNumThreads(1);
             opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -97,7 +111,7 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
             if (out == null) throw new ModelLoadException(source.onnxLabel() + " has no [batch, seq, hidden] float output; outputs: " + outputs.keySet());
             this.outputName = out;
             this.outputNames = Set.of(out);
-            this.inputBuffers = new OnnxInputBuffers(int32Inputs);
+            for (int i = 0; i < threads; i++) freeBuffers.add(new OnnxInputBuffers(int32Inputs));
             long[] shape = ((TensorInfo) outputs.get(out).getInfo()).getShape();
             this.session = s;
             t = TextTokenizer.fromJson(source.tokenizerJson(), source.tokenizerLabel());
@@ -111,6 +125,39 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
             throw e;
         }
         this.identity = new EncoderIdentity(source.checksum(), settings.pooling(), settings.normalize(), maxLength, dimension);
+        this.workers = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
+            Thread th = new Thread(r, "polymath-onnx-encoder");
+            th.setDaemon(true);
+            return th;
+        }) : null;
+    }
+
+    /** Runs {@code work} on {@code count} workers (on the caller when one is enough) and rethrows the first failure. */
+    private void runOnWorkers(Callable<Void> work, int count) {
+        try {
+            if (workers == null || count <= 1) {
+                work.call();
+                return;
+            }
+            var futures = new ArrayList<Future<Void>>(count);
+            for (int i = 0; i < count; i++) futures.add(workers.submit(work));
+            RuntimeException failure = null;
+            for (Future<Void> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (failure == null) failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                }
+            }
+            if (failure != null) throw failure;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while encoding", e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Opens {@code source} with {@code settings}; fails with {@link ModelLoadException} naming the file at fault. */
@@ -134,7 +181,12 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
         var tokens = tokenizer.encode(List.of(""), maxLength);
         float[][] holder = new float[1][];
         int[] dimHolder = new int[1];
-        runBatch(new long[][] {tokens.ids()[0]}, new int[] {0}, holder, dimHolder);
+        OnnxInputBuffers buffers = freeBuffers.remove();
+        try {
+            runBatch(buffers, new long[][] {tokens.ids()[0]}, new int[] {0}, holder, dimHolder);
+        } finally {
+            freeBuffers.add(buffers);
+        }
         return dimHolder[0];
     }
 
@@ -155,29 +207,46 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
         Arrays.sort(order, (a, b) -> Integer.compare(ids[b].length, ids[a].length));
-        long realTokens = 0, padded = 0, batches = 0;
-        int batchSize = settings.batchSize();
-        float[][] pooledHolder = {out};
-        int[] dimHolder = new int[1];
+        // With fewer texts than workers x batch size, smaller batches keep every worker busy.
+        int batchSize = Math.min(settings.batchSize(), Math.ceilDiv(n, threads));
+        int batches = Math.ceilDiv(n, batchSize);
+        long realTokens = 0, padded = 0;
         for (int from = 0; from < n; from += batchSize) {
-            int to = Math.min(n, from + batchSize);
-            long[][] batch = new long[to - from][];
-            int[] rows = new int[to - from];
-            for (int k = from; k < to; k++) {
-                batch[k - from] = ids[order[k]];
-                rows[k - from] = order[k];
-                realTokens += ids[order[k]].length;
-            }
-            padded += (long) batch.length * batch[0].length;
-            try {
-                runBatch(batch, rows, pooledHolder, dimHolder);
-            } catch (OrtException e) {
-                throw new IllegalStateException("ONNX Runtime failed on a batch of " + batch.length + " texts of up to "
-                        + batch[0].length + " tokens: " + e.getMessage(), e);
-            }
-            batches++;
-            progress.onProgress(to, n);
+            padded += (long) Math.min(batchSize, n - from) * ids[order[from]].length;
+            for (int k = from; k < Math.min(n, from + batchSize); k++) realTokens += ids[order[k]].length;
         }
+        var next = new AtomicInteger();
+        var done = new AtomicInteger();
+        float[][] pooledHolder = {out};
+        int workerCount = Math.min(threads, batches);
+        Callable<Void> work = () -> {
+            OnnxInputBuffers buffers = freeBuffers.take();
+            try {
+                int[] dimHolder = new int[1];
+                for (int bi; (bi = next.getAndIncrement()) < batches; ) {
+                    int from = bi * batchSize, to = Math.min(n, from + batchSize);
+                    long[][] batch = new long[to - from][];
+                    int[] rows = new int[to - from];
+                    for (int k = from; k < to; k++) {
+                        batch[k - from] = ids[order[k]];
+                        rows[k - from] = order[k];
+                    }
+                    try {
+                        runBatch(buffers, batch, rows, pooledHolder, dimHolder);
+                    } catch (OrtException e) {
+                        throw new IllegalStateException("ONNX Runtime failed on a batch of " + batch.length + " texts of up to "
+                                + batch[0].length + " tokens: " + e.getMessage(), e);
+                    }
+                    synchronized (done) {
+                        progress.onProgress(done.addAndGet(to - from), n);
+                    }
+                }
+                return null;
+            } finally {
+                freeBuffers.add(buffers);
+            }
+        };
+        runOnWorkers(work, workerCount);
         if (settings.normalize()) for (int i = 0; i < n; i++) Pooler.l2Normalize(out, i * dimension, dimension);
         if (tokens.truncated() > 0) {
             LOG.log(System.Logger.Level.WARNING, "{0} of {1} texts were longer than {2} tokens (longest {3}) and were truncated",
@@ -191,7 +260,7 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
      * Runs one batch (texts of possibly different lengths, padded here to the longest) and pools row b into
      * {@code outHolder[0]} at row {@code rows[b]}; when {@code outHolder[0]} is null only the dimension is learned.
      */
-    private void runBatch(long[][] batch, int[] rows, float[][] outHolder, int[] dimHolder) throws OrtException {
+    private void runBatch(OnnxInputBuffers inputBuffers, long[][] batch, int[] rows, float[][] outHolder, int[] dimHolder) throws OrtException {
         int b = batch.length;
         int seq = inputBuffers.fill(batch);
         long[] shape = {b, seq};
@@ -246,6 +315,7 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
 
     @Override
     public void close() {
+        if (workers != null) workers.shutdownNow();
         try {
             session.close();
         } catch (OrtException e) {
