@@ -233,7 +233,9 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
                     }
                     try {
                         runBatch(buffers, batch, rows, pooledHolder, dimHolder);
-                    } catch (OrtException e) {
+                    } catch (OrtException | RuntimeException e) {
+                        next.set(batches); // the other workers stop after their current batch
+                        if (e instanceof RuntimeException re) throw re;
                         throw new IllegalStateException("ONNX Runtime failed on a batch of " + batch.length + " texts of up to "
                                 + batch[0].length + " tokens: " + e.getMessage(), e);
                     }
