@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * <p>Measured as the bytes native code holds from malloc (exact: a leak of one small allocation per batch shows
  * up as batches × its size) and as resident memory outside the Java heap's address range. Plain RSS is not
  * used: the Java heap becomes resident page by page while the collector first fills each region, which once
- * looked like ~4.8 KB of native growth per batch (docs/dev/onnx-memory.md). 2,000 batches here (about 10 s with
+ * looked like ~4.8 KB of native growth per batch (docs/dev/onnx-memory.md). 2,000 batches here (about 30 s on
  * one thread); {@code -Dpolymath.memory.batches=10000} runs the issue's full figure.
  */
 class OnnxMemoryTest {
@@ -49,13 +49,14 @@ class OnnxMemoryTest {
             long rssGrowth = rssLast - rssFirst;
             System.out.printf("onnx memory, %d batches after %d warm-up, last quarter vs first: malloc in use %+.2f MiB (of %.1f MiB), resident outside the Java heap %+.2f MiB (of %.1f MiB)%n",
                     batches, WARMUP, mallocGrowth / 1048576.0, mallocFirst / 1048576.0, rssGrowth / 1048576.0, rssFirst / 1048576.0);
-            // 3/4 of the batches lie between the two windows; 512 bytes per batch is a tenth of the growth once
-            // reported and far above the allocator's noise.
-            long bound = 512L * batches * 3 / 4;
+            // The JVM's own tables (JIT metadata, symbols) may still add a few hundred KiB once; a leak grows with
+            // the 3/4 of the batches between the two windows. The reported 4.8 KB per batch would give ~7 MiB
+            // here, and a third of that rate would exceed the bound too.
+            long bound = (2L << 20) + 128L * batches * 3 / 4;
             assertTrue(mallocGrowth < bound, "malloc'd native memory grew by " + mallocGrowth + " bytes over " + batches + " batches");
             // Resident pages also follow JIT code and compiler arenas (glibc's free pages are trimmed before each
             // reading); a leak of the reported size would still exceed this bound.
-            assertTrue(rssGrowth < Math.max(6L << 20, bound), "resident memory outside the Java heap grew by " + (rssGrowth >> 10) + " KiB over " + batches + " batches");
+            assertTrue(rssGrowth < Math.max(6L << 20, 2 * bound), "resident memory outside the Java heap grew by " + (rssGrowth >> 10) + " KiB over " + batches + " batches");
         }
     }
 
