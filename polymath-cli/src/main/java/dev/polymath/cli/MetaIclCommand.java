@@ -45,7 +45,7 @@ import java.util.concurrent.Callable;
 @Command(name = "icl", description = "General-purpose in-context learner: a transformer meta-trained on N projected Fashion-MNIST tasks; "
         + "--sweep plots train- vs unseen-task accuracy against N.")
 final class MetaIclCommand implements Callable<Integer> {
-    @Option(names = "--tasks", paramLabel = "N", description = "number of training tasks: 1024 or 2^10")
+    @Option(names = "--tasks", paramLabel = "N[,N...]", description = "number of training tasks: 1024 or 2^10; a comma list trains one model each, in that order")
     String tasks;
 
     @Option(names = "--sweep", paramLabel = "2^A..2^B", description = "train one model per task count 2^A, 2^(A+every), ..., 2^B")
@@ -157,7 +157,7 @@ final class MetaIclCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if ((tasks == null) == (sweep == null)) throw new IllegalArgumentException("give exactly one of --tasks N or --sweep 2^A..2^B");
-        List<Long> counts = tasks != null ? List.of(parseCount(tasks)) : parseSweep(sweep, sweepEvery);
+        List<Long> counts = tasks != null ? java.util.Arrays.stream(tasks.split(",")).map(MetaIclCommand::parseCount).toList() : parseSweep(sweep, sweepEvery);
         IclModelConfig model = new IclModelConfig(inputDim, ways, dModel, layers, heads, 4 * dModel, length);
         var o = new IclTrainer.Options(steps, batch, length, lr, warmup, 1.0, seed);
         Map<String, Object> cfg = new LinkedHashMap<>();
@@ -197,7 +197,8 @@ final class MetaIclCommand implements Callable<Integer> {
                 }
                 points.add(p);
             }
-            report(run, points, counts.size() == 1);
+            points.sort(java.util.Comparator.comparingLong(Point::tasks));
+            report(run, points, points.size() == 1);
             Path rec = run.commit();
             System.out.println("run record: " + rec);
         }

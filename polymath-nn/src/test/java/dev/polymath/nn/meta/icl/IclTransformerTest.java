@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class IclTransformerTest {
     static final IclModelConfig SMALL = new IclModelConfig(8, 3, 32, 2, 4, 64, 24);
@@ -74,6 +75,48 @@ class IclTransformerTest {
             for (int i = 0; i < 3 * L; i++) assertEquals(a[i], b[i], 1e-6);
             assertNotEquals(a[3 * L], b[3 * L], 1e-4f);
         }
+    }
+
+    /** The forward pass against an independent numpy implementation (float64) of the same equations. */
+    @Test
+    void forwardMatchesANumpyReference(@TempDir Path dir) throws Exception {
+        Path python = Path.of(System.getProperty("polymath.python", "/usr/bin/python3"));
+        assumeTrue(java.nio.file.Files.isExecutable(python), "no " + python);
+        int B = 2, T = 9, D = SMALL.inputDim();
+        float[] x = gaussian(B * T * D, 4);
+        int[][] y = {{0, 2, 1, 1, 0, 2, 2, 0, 1}, {1, 1, 1, 0, 2, 0, 1, 2, 2}};
+        float[] expected;
+        try (NDManager root = NDManager.newBaseManager(); IclTransformer m = new IclTransformer(SMALL, 21, root)) {
+            // perturb the LayerNorm gains and biases so the test sees them (they start at 1 and 0)
+            float[] v = m.parameters().values();
+            var rng = new SplittableRandom(8);
+            for (var s : m.parameters().specs()) {
+                if (s.name().contains("ln")) for (int i = s.offset(); i < s.offset() + s.size(); i++) v[i] += (float) (0.3 * rng.nextGaussian());
+            }
+            m.parameters().sync();
+            InContextClassifier.save(m, dir, Map.of());
+            expected = logits(m, x, y);
+        }
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var in = mapper.createObjectNode();
+        var xs = in.putArray("x");
+        for (float f : x) xs.add(f);
+        var ls = in.putArray("labels");
+        for (int[] row : y) { var r = ls.addArray(); for (int l : row) r.add(l); }
+        java.nio.file.Files.writeString(dir.resolve("input.json"), mapper.writeValueAsString(in));
+        Path script = dir.resolve("reference_forward.py");
+        try (var s = getClass().getResourceAsStream("/gpicl/reference_forward.py")) {
+            java.nio.file.Files.copy(s, script);
+        }
+        Process p = new ProcessBuilder(python.toString(), script.toString(), dir.toString(), dir.resolve("input.json").toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        assumeTrue(rc == 0 || !out.isBlank(), "numpy reference did not run (exit " + rc + ")");
+        assertEquals(0, rc, out);
+        var got = mapper.readTree(out).get("logits");
+        assertEquals(expected.length, got.size());
+        for (int i = 0; i < expected.length; i++) assertEquals(got.get(i).asDouble(), expected[i], 2e-4, "logit " + i);
     }
 
     @Test
