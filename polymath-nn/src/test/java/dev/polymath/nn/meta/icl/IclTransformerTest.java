@@ -232,6 +232,20 @@ class IclTransformerTest {
     }
 
     @Test
+    void scheduleWarmsUpThenDecaysToTenPercentAndAdamTakesTheStepSize() {
+        assertEquals(0.1, IclTrainer.schedule(0, 100, 10), 1e-12);
+        assertEquals(1.0, IclTrainer.schedule(9, 100, 10), 1e-12);
+        assertEquals(1.0, IclTrainer.schedule(10, 100, 10), 1e-12);
+        assertEquals(0.55, IclTrainer.schedule(55, 100, 10), 1e-12); // half-way through the decay: 0.1 + 0.9 * 0.5
+        assertEquals(0.1, IclTrainer.schedule(100, 100, 10), 1e-12);
+        var a = new dev.polymath.nn.optim.Adam(3, 0.05);
+        var b = new dev.polymath.nn.optim.Adam(3, 0.7);
+        float[] pa = {1, 2, 3}, pb = pa.clone(), g = {0.5f, -1, 2};
+        for (int i = 0; i < 3; i++) { a.step(pa, g); b.step(pb, g, 0.05); }
+        assertArrayEquals(pa, pb);
+    }
+
+    @Test
     void configRoundTripsAndRejectsBadFields(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("config.json");
         SMALL.write(f);
