@@ -91,6 +91,10 @@ final class MetaIclCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "200", description = "warm-up steps (default: ${DEFAULT-VALUE})")
     int warmup;
 
+    @Option(names = "--single-task-fraction", defaultValue = "0", description = "probability that a training sequence comes from task 0 "
+            + "rather than a uniformly drawn task: the data bias Kirsch et al. propose against the loss plateau (default: ${DEFAULT-VALUE})")
+    double singleTaskFraction;
+
     @Option(names = "--eval-sequences", defaultValue = "256", description = "sequences per evaluation (default: ${DEFAULT-VALUE})")
     int evalSequences;
 
@@ -159,7 +163,7 @@ final class MetaIclCommand implements Callable<Integer> {
         if ((tasks == null) == (sweep == null)) throw new IllegalArgumentException("give exactly one of --tasks N or --sweep 2^A..2^B");
         List<Long> counts = tasks != null ? java.util.Arrays.stream(tasks.split(",")).map(MetaIclCommand::parseCount).toList() : parseSweep(sweep, sweepEvery);
         IclModelConfig model = new IclModelConfig(inputDim, ways, dModel, layers, heads, 4 * dModel, length);
-        var o = new IclTrainer.Options(steps, batch, length, lr, warmup, 1.0, seed);
+        var o = new IclTrainer.Options(steps, batch, length, lr, warmup, 1.0, seed, singleTaskFraction);
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("task_counts", counts);
         cfg.put("model", model.describe());
@@ -169,6 +173,7 @@ final class MetaIclCommand implements Callable<Integer> {
         cfg.put("lr", lr);
         cfg.put("warmup", warmup);
         cfg.put("schedule", "linear warm-up, cosine decay to 10%, clip 1.0");
+        if (singleTaskFraction > 0) cfg.put("single_task_fraction", singleTaskFraction); // absent when 0: older sweep points stay valid
         cfg.put("eval_sequences", evalSequences);
         cfg.put("late_positions", "accuracy averaged over positions " + (length * 3 / 4) + ".." + (length - 1) + " (0-based)");
         cfg.put("seed", seed);

@@ -24,10 +24,19 @@ import java.util.SplittableRandom;
 public final class IclTrainer {
     private IclTrainer() {}
 
-    /** Training settings. */
-    public record Options(int steps, int batch, int length, double lr, int warmup, double clip, long seed) {
+    /**
+     * Training settings. {@code singleTaskFraction}: the probability that a sequence comes from training task 0
+     * instead of a uniformly drawn one, the data-distribution bias Kirsch et al. propose against the loss plateau
+     * (0 = the plain uniform distribution).
+     */
+    public record Options(int steps, int batch, int length, double lr, int warmup, double clip, long seed, double singleTaskFraction) {
         public Options {
             if (steps <= 0 || batch <= 0 || length < 2) throw new IllegalArgumentException("steps and batch must be > 0 and length >= 2");
+            if (!(singleTaskFraction >= 0 && singleTaskFraction < 1)) throw new IllegalArgumentException("singleTaskFraction must be in [0, 1), got " + singleTaskFraction);
+        }
+
+        public Options(int steps, int batch, int length, double lr, int warmup, double clip, long seed) {
+            this(steps, batch, length, lr, warmup, clip, seed, 0);
         }
     }
 
@@ -56,7 +65,9 @@ public final class IclTrainer {
                 SplittableRandom rng = Seeds.stream(Seeds.mix(o.seed(), step), "gpicl/batch");
                 var seqs = new ArrayList<ProjectedTasks.Sequence>(o.batch());
                 for (int b = 0; b < o.batch(); b++) {
-                    ProjectedTasks.TaskSpec task = tasks.task(rng.nextLong(taskCount));
+                    long index = rng.nextLong(taskCount);
+                    if (o.singleTaskFraction() > 0 && rng.nextDouble() < o.singleTaskFraction()) index = 0;
+                    ProjectedTasks.TaskSpec task = tasks.task(index);
                     seqs.add(tasks.sequence(task, o.length(), rng));
                 }
                 double loss;
