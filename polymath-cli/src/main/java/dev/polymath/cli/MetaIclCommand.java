@@ -20,6 +20,7 @@ import dev.polymath.nn.meta.icl.IclModelConfig;
 import dev.polymath.nn.meta.icl.IclTrainer;
 import dev.polymath.nn.meta.icl.IclTransformer;
 import dev.polymath.nn.meta.icl.InContextClassifier;
+import dev.polymath.nn.meta.icl.NearestMeanBaseline;
 import dev.polymath.nn.meta.icl.ProjectedTasks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -204,6 +205,7 @@ final class MetaIclCommand implements Callable<Integer> {
             }
             points.sort(java.util.Comparator.comparingLong(Point::tasks));
             report(run, points, points.size() == 1);
+            baselines(run, fashion, intents);
             Path rec = run.commit();
             System.out.println("run record: " + rec);
         }
@@ -260,7 +262,7 @@ final class MetaIclCommand implements Callable<Integer> {
         System.out.print(table.toText());
         if (!points.isEmpty() && !single) {
             double[] x = points.stream().mapToDouble(Point::tasks).toArray();
-            var chart = LineChart.builder("GPICL transition: accuracy after " + (length * 3 / 4) + " in-context examples vs number of training tasks")
+            var chart = LineChart.builder("GPICL: accuracy after " + (length * 3 / 4) + " examples in context vs training tasks")
                     .xLabel("training tasks").yLabel("accuracy").log2X(true).yRange(0, 1);
             for (int i = 0; i < EVALS.length; i++) {
                 final int k = i;
@@ -278,6 +280,25 @@ final class MetaIclCommand implements Callable<Integer> {
             for (int i = 0; i < EVALS.length; i++) if (p.byPosition()[i] != null) chart.series(EVALS[i], pos, p.byPosition()[i]);
             run.chart(chart.build());
         }
+    }
+
+    /** The hand-written nearest-class-mean learner on the same unseen-task evaluation sequences, for reference. */
+    private void baselines(Run run, IclBenchmarks.Fashion fashion, ProjectedTasks intents) {
+        ProjectedTasks[] families = {fashion.testImages(), fashion.heldOutClasses(), intents};
+        var t = Table.builder("Reference: nearest class mean over the same context (no meta-training), positions "
+                + (length * 3 / 4) + "-" + (length - 1)).columns("learner", EVALS[1], EVALS[2], EVALS[3]);
+        var row = new ArrayList<Object>();
+        row.add("nearest class mean");
+        for (int i = 0; i < families.length; i++) {
+            if (families[i] == null) { row.add("-"); continue; }
+            MeanCi c = NearestMeanBaseline.evaluate(families[i], IclBenchmarks.UNSEEN_TASKS_FROM, evalSequences, evalSequences, length, seed).lateAccuracy();
+            row.add(c.format(4));
+            run.metric("nearest-mean/" + EVALS[i + 1], "late_accuracy", c.mean(), c.halfWidth());
+        }
+        t.row(row.toArray());
+        Table table = t.build();
+        run.table(table);
+        System.out.print(table.toText());
     }
 
     /** Formatting helper for the table title. */

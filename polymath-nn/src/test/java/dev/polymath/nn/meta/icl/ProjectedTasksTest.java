@@ -84,6 +84,18 @@ class ProjectedTasksTest {
     }
 
     @Test
+    void nearestMeanBaselineIsExactOnNoiselessClassesAndChanceOnFirstPosition() {
+        int n = 400, P = 6;
+        float[][] rows = new float[n][P];
+        int[] cls = new int[n];
+        for (int i = 0; i < n; i++) { cls[i] = i % 5; rows[i][cls[i]] = 10; } // every example of a class is the same point
+        var tasks = new ProjectedTasks(new IclSource("exact", rows, cls, List.of("a", "b", "c", "d", "e")), 4, 4, List.of(0, 1, 2, 3, 4), 3);
+        var e = NearestMeanBaseline.evaluate(tasks, 0, 16, 16, 48, 1);
+        assertEquals(1.0, e.lateAccuracy().mean(), 1e-12);
+        assertTrue(e.accuracyByPosition()[0] < 0.6, "position 0 has no context: " + e.accuracyByPosition()[0]);
+    }
+
+    @Test
     void badInputNamesTheProblem() {
         var e = assertThrows(IllegalArgumentException.class, () -> new ProjectedTasks(source(), 4, 5, List.of(1, 2, 3), 0));
         assertTrue(e.getMessage().contains("5 ways"), e.getMessage());
