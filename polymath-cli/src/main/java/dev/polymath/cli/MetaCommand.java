@@ -14,7 +14,6 @@ import dev.polymath.nn.meta.MetaAlgorithm;
 import dev.polymath.nn.meta.MetaConfig;
 import dev.polymath.nn.meta.MetaTasks;
 import dev.polymath.nn.meta.MetaTrainer;
-import dev.polymath.nn.meta.Safetensors;
 import dev.polymath.nn.meta.SineMetaTasks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -82,8 +81,10 @@ final class MetaCommand implements Runnable {
         @Option(names = "--images", defaultValue = "12000", description = "fashion: images read per split (default: ${DEFAULT-VALUE})")
         int images;
 
-        @Option(names = "--threads", description = "compute threads (default: cores)")
-        Integer threads;
+        // One thread: the meta-learners' tensors are small, and two intra-op threads on a shared 2-core machine
+        // ran FOMAML on sine at 57-279 it/s against 2300 it/s on one (docs/results/meta.md).
+        @Option(names = "--threads", defaultValue = "1", description = "compute threads (default: ${DEFAULT-VALUE})")
+        int threads;
 
         @Mixin
         RunsOption runs = new RunsOption();
@@ -101,6 +102,7 @@ final class MetaCommand implements Runnable {
         }
 
         MetaTasks tasks() {
+            fashion(); // an unknown name fails here, listing the known benchmarks
             return switch (benchmark) {
                 case "sine" -> new SineMetaTasks(shots, seed);
                 case "fashion" -> FewShotBenchmarks.fashion(FashionMnistLoader.locate(), ways, shots, queries, seed, images);
@@ -130,7 +132,7 @@ final class MetaCommand implements Runnable {
             if (algo.equals("reptile")) m.put("reptile_step", c.reptileStep());
             m.put("seed", seed);
             m.put("test_tasks", testTasks);
-            m.put("threads", threads != null ? threads : Engines.defaultThreads());
+            m.put("threads", threads);
             return m;
         }
     }
@@ -181,7 +183,7 @@ final class MetaCommand implements Runnable {
             cfg.put("iterations", iterations);
             cfg.put("meta_batch", batch);
             cfg.put("validation_tasks", validationTasks);
-            Engines.pytorch(c.threads != null ? c.threads : Engines.defaultThreads());
+            Engines.pytorch(c.threads);
             try (Run run = Run.start(c.runs.dir(), "meta-train", cfg, c.seed);
                  NDManager root = NDManager.newBaseManager();
                  MetaAlgorithm algo = Algorithms.create(c.algo, tasks.learner(c.algo), config, root)) {
@@ -232,12 +234,12 @@ final class MetaCommand implements Runnable {
             MetaConfig config = c.config();
             Map<String, Object> cfg = c.describe(tasks, config);
             cfg.put("checkpoint", checkpoint.toString());
-            Engines.pytorch(c.threads != null ? c.threads : Engines.defaultThreads());
+            Engines.pytorch(c.threads);
             try (Run run = Run.start(c.runs.dir(), "meta-eval", cfg, c.seed);
                  NDManager root = NDManager.newBaseManager();
                  MetaAlgorithm algo = Algorithms.create(c.algo, tasks.learner(c.algo), config, root)) {
                 run.model("checkpoint", checkpoint);
-                algo.restore(Safetensors.read(checkpoint));
+                MetaTrainer.restore(algo, tasks, checkpoint);
                 MetaTrainer.HeldOut h = MetaTrainer.evaluate(algo, tasks, "test", c.testTasks, c.fashion() ? 20 : 100, true);
                 addResults(run, "test", h, !c.fashion());
                 Path dir = run.commit();

@@ -73,8 +73,12 @@ public final class EpisodeSampler implements EpisodeSource {
                     .append(" in split '").append(split).append('\'');
             if (b.restriction != null) msg.append(" among the ").append(b.restriction.size()).append(" allowed classes");
             if (!small.isEmpty()) {
+                String largest = small.stream().max(java.util.Comparator.comparingInt(c -> byLabel.getOrDefault(c, List.of()).size())).orElseThrow();
+                int most = byLabel.getOrDefault(largest, List.of()).size();
                 msg.append(" with at least ").append(spec.perClass()).append(" examples (").append(small.size())
-                        .append(" smaller classes left out)");
+                        .append(" smaller classes left out; the largest, '").append(largest).append("', has ").append(most)
+                        .append(", and ").append(spec.shots()).append("-shot + ").append(spec.queries()).append("-query episodes need ")
+                        .append(spec.perClass()).append(" per class)");
             }
             throw new IllegalArgumentException(msg.toString());
         }

@@ -158,7 +158,7 @@ class EpisodeSamplerTest {
         var ex = assertThrows(IllegalArgumentException.class,
                 () -> EpisodeSampler.over(t).shape(4, 5, 5).skipSmallClasses(true).build());
         assertEquals("4-way episodes need 4 classes; task 'uneven' has 3 in split 'train' with at least 10 examples"
-                + " (2 smaller classes left out)", ex.getMessage());
+                + " (2 smaller classes left out; the largest, 'c1', has 7, and 5-shot + 5-query episodes need 10 per class)", ex.getMessage());
     }
 
     @Test

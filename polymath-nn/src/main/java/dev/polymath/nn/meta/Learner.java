@@ -52,6 +52,19 @@ public interface Learner {
         return autogradLossGrads(this, params, x, y, reduceTasks, from);
     }
 
+    /** Whether {@link #differentiableLossGrads} is available. */
+    default boolean differentiableGrads() {
+        return false;
+    }
+
+    /**
+     * The same as {@link #lossGrads}, but written with tensor operators only (no nested autograd, nothing in
+     * place), so that autograd can differentiate the gradients themselves: second-order MAML needs it.
+     */
+    default LossGrads differentiableLossGrads(NDList params, NDArray x, NDArray y, boolean reduceTasks, int from) {
+        throw new UnsupportedOperationException(describe() + " has no differentiable gradient");
+    }
+
     /** Losses per task and gradients; the gradient list may hold nulls for parameters not differentiated. */
     record LossGrads(NDArray losses, NDList grads) {}
 

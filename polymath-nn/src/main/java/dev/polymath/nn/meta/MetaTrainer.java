@@ -105,7 +105,14 @@ public final class MetaTrainer {
             try (NDManager m = root.newSubManager()) {
                 TaskBatch b = tasks.heldOut(m, split, from, n);
                 MetaAlgorithm.Evaluation e = algo.evaluate(b);
-                for (int i = 0; i < n; i++) loss[from + i] = e.loss()[i];
+                for (int i = 0; i < n; i++) {
+                    loss[from + i] = e.loss()[i];
+                    if (!Double.isFinite(loss[from + i])) {
+                        throw new MetaDivergedException(String.format(java.util.Locale.ROOT,
+                                "adapting to %s task %d diverged: query loss %s after %d inner steps; use fewer adaptation steps (--eval-steps) or a smaller inner step",
+                                split, from + i, Double.toString(loss[from + i]), algo.config().evalSteps()));
+                    }
+                }
                 if (e.accuracy() != null) {
                     if (acc == null) acc = new double[count];
                     for (int i = 0; i < n; i++) acc[from + i] = e.accuracy()[i];
@@ -117,6 +124,30 @@ public final class MetaTrainer {
             }
         }
         return new HeldOut(count, before == null ? null : MeanCi.student(before), MeanCi.student(loss), acc == null ? null : MeanCi.student(acc));
+    }
+
+    /**
+     * Loads a checkpoint written by {@link #checkpoint} into {@code algo}, after checking that it was written by the
+     * same algorithm, benchmark and learner (a mismatch names the file, the field, and both values).
+     */
+    public static void restore(MetaAlgorithm algo, MetaTasks tasks, Path file) {
+        Map<String, String> md;
+        try (var f = dev.polymath.core.safetensors.SafetensorsFile.open(file)) {
+            md = f.metadata();
+        }
+        if (!"polymath-meta".equals(md.get("format"))) {
+            throw new IllegalArgumentException(file + ": not a meta-learning checkpoint (metadata format " + md.get("format") + ", expected polymath-meta)");
+        }
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("algorithm", algo.name());
+        expected.put("tasks", tasks.name());
+        expected.put("learner", algo.learner().describe());
+        expected.forEach((k, v) -> {
+            if (!v.equals(md.get(k))) {
+                throw new IllegalArgumentException(file + ": checkpoint " + k + " is '" + md.get(k) + "', but this evaluation uses '" + v + "'");
+            }
+        });
+        algo.restore(Safetensors.read(file));
     }
 
     /** Writes the meta-parameters and optimiser state as safetensors. */

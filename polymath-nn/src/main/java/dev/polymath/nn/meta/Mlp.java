@@ -20,7 +20,9 @@ import java.util.SplittableRandom;
  * <p>Besides the autograd-capable {@link #forward}, it computes losses and gradients by hand
  * ({@link #lossGrads}): one forward pass and one backward pass of a handful of (batch) matrix products, with
  * no autograd graph. Shared layers run as one 2-D product over all {@code T*N} rows; per-task layers as a
- * batch matrix product; gradients reduced over tasks are again one 2-D product over {@code T*N} rows.
+ * batch matrix product; gradients reduced over tasks are again one 2-D product over {@code T*N} rows. The
+ * backward pass writes nothing in place, so autograd can differentiate the gradients themselves: that is how
+ * second-order MAML gets its exact Hessian-vector products ({@link #differentiableLossGrads}).
  */
 public final class Mlp implements Learner {
     private final int[] sizes;
@@ -115,6 +117,16 @@ public final class Mlp implements Learner {
     }
 
     @Override
+    public boolean differentiableGrads() {
+        return true;
+    }
+
+    @Override
+    public LossGrads differentiableLossGrads(NDList params, NDArray x, NDArray y, boolean reduceTasks, int from) {
+        return lossGrads(params, x, y, reduceTasks, from);
+    }
+
+    @Override
     public LossGrads lossGrads(NDList params, NDArray x, NDArray y, boolean reduceTasks, int from) {
         int layers = layers();
         long tasks = x.getShape().get(0), n = x.getShape().get(1);
@@ -146,7 +158,7 @@ public final class Mlp implements Learner {
                 NDArray da = w.getShape().dimension() == 2
                         ? dz.reshape(tasks * n, out).matMul(w.transpose()).reshape(tasks, n, in)
                         : dz.batchMatMul(w.transpose(0, 2, 1));
-                dz = da.muli(a.sign()); // a = relu(z) >= 0, so sign(a) is ReLU's derivative
+                dz = da.mul(a.sign()); // a = relu(z) >= 0, so sign(a) is ReLU's derivative (and has zero derivative itself)
             }
         }
         NDList g = new NDList(Arrays.asList(grads));

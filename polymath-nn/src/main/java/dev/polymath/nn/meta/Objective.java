@@ -26,16 +26,17 @@ public enum Objective {
     }
 
     /**
-     * Gradient of {@code scale * sum_t taskLoss_t} with respect to {@code out} (hand-derived, no autograd).
+     * Gradient of {@code scale * sum_t taskLoss_t} with respect to {@code out} (hand-derived, no autograd). No
+     * in-place operations, so autograd can differentiate it in turn (second-order MAML).
      */
     public NDArray dOut(NDArray out, NDArray y, float scale) {
         long n = out.getShape().get(1);
         if (this == MSE) {
             long o = out.getShape().get(2);
-            return out.sub(y).muli(2f * scale / (n * o));
+            return out.sub(y).mul(2f * scale / (n * o));
         }
         int classes = (int) out.getShape().get(2);
-        return out.softmax(2).subi(y.oneHot(classes, DataType.FLOAT32)).muli(scale / n);
+        return out.softmax(2).sub(y.oneHot(classes, DataType.FLOAT32)).mul(scale / n);
     }
 
     /** Per-task accuracy {@code (T)} for classification; null for regression. */
