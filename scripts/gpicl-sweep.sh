@@ -7,9 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SWEEP_DIR=${SWEEP_DIR:-runs/gpicl-sweep}
 STEPS=${STEPS:-2500}
-POINTS=${POINTS:-"2^16 2^4 2^12 2^8"}
+POINTS=${POINTS:-"2^16 2^4 2^12 2^8 2^10 2^14 2^6"}
 LOCK=${LOCK:-/tmp/polymath-cpu.lock}
 for n in $POINTS; do
   flock "$LOCK" nice -n 5 ./polymath meta icl --tasks "$n" --steps "$STEPS" --threads 1 --sweep-dir "$SWEEP_DIR"
 done
-./polymath meta icl --sweep 2^4..2^16 --sweep-every 4 --steps "$STEPS" --threads 1 --sweep-dir "$SWEEP_DIR" --max-new-points 0
+./polymath meta icl --sweep 2^4..2^16 --sweep-every 2 --steps "$STEPS" --threads 1 --sweep-dir "$SWEEP_DIR" --max-new-points 0
