@@ -17,7 +17,7 @@ import java.util.Map;
  * multi-task model merging via safety-aware subspace"; FusionBench's safe Concrete task arithmetic), for text:
  * <ul>
  *   <li>a shared Concrete mask {@code s} over the task vectors (as {@link ConcreteSubspace}, logits from 0);</li>
- *   <li>a second Concrete mask {@code b} (logits from -3, i.e. almost nothing flagged, with a penalty on its mean
+ *   <li>a second Concrete mask {@code b} (logits from -2, i.e. almost nothing flagged, with a penalty on its mean
  *       keep-probability) that marks parameters implicated by a trigger; the merged task vector uses
  *       {@code s * (1 - b)}, rescaled by its mean per tensor;</li>
  *   <li>a soft trigger per task: {@code triggerTokens} learnable embedding rows, placed on reserved vocabulary
@@ -33,7 +33,7 @@ import java.util.Map;
 public final class BackdoorAwareMasks implements LearnedMergeMethod {
     /** First reserved token id ([unused0] in the BERT uncased vocabulary). */
     static final int FIRST_RESERVED_ID = 1;
-    static final float BACKDOOR_INIT = -3f;
+    static final float BACKDOOR_INIT = -2f;
 
     public String name() { return "dam"; }
 
