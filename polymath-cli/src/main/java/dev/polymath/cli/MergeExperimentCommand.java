@@ -25,7 +25,7 @@ final class MergeExperimentCommand implements Callable<Integer> {
     @Option(names = "--work", required = true, paramLabel = "DIR", description = "work folder (fine-tuned models, results)")
     Path work;
 
-    @Option(names = "--phase", defaultValue = "all", description = "finetune, clean, backdoor, report or all (default: ${DEFAULT-VALUE})")
+    @Option(names = "--phase", defaultValue = "all", description = "finetune, clean, backdoor, multitask, report or all (default: ${DEFAULT-VALUE})")
     String phase;
 
     @Option(names = "--tasks", split = ",", description = "task names (default: four CLINC150 domains: banking, travel, kitchen_and_dining, auto_and_commute)")
@@ -62,15 +62,19 @@ final class MergeExperimentCommand implements Callable<Integer> {
         if (budget != null) e.withBudgetMinutes(budget);
         switch (phase) {
             case "finetune" -> e.finetune();
+            case "multitask" -> e.runMultiTask();
             case "clean" -> e.runClean();
             case "backdoor" -> e.runBackdoor();
             case "report" -> { }
             case "all" -> {
                 e.finetune();
-                e.runClean();
-                e.runBackdoor();
+                if (e.fineTuned()) {
+                    e.runClean();
+                    e.runBackdoor();
+                    e.runMultiTask();
+                }
             }
-            default -> throw new IllegalArgumentException("--phase must be finetune, clean, backdoor, report or all, got '" + phase + "'");
+            default -> throw new IllegalArgumentException("--phase must be finetune, clean, backdoor, multitask, report or all, got '" + phase + "'");
         }
         if (!e.complete()) out.println("(not complete yet: rerun to continue; the tables show what is cached)\n");
         for (Table t : e.tables()) {

@@ -102,7 +102,7 @@ public final class MergeExperiment {
         for (String m : STREAMING.keySet()) if (!Files.exists(resultFile("clean", m))) return false;
         for (String m : LearnedMergeMethods.names()) if (!Files.exists(resultFile("clean", m))) return false;
         for (String m : BACKDOOR_METHODS) if (!Files.exists(resultFile("backdoor", m))) return false;
-        return true;
+        return !s.multiTask() || Files.exists(resultFile("clean", "multitask"));
     }
 
     public MergeExperiment(Settings settings, PrintWriter log) {
@@ -181,7 +181,7 @@ public final class MergeExperiment {
         return Files.isRegularFile(dir.resolve("encoder").resolve(BertCheckpoint.WEIGHTS_FILE)) && Files.isRegularFile(dir.resolve(TaskHead.FILE));
     }
 
-    /** Fine-tunes (or finds cached) every task model, the poisoned one, and the multi-task reference. */
+    /** Fine-tunes (or finds cached) every task model and the poisoned one. */
     public void finetune() {
         if (!Files.isRegularFile(baseDir().resolve(BertCheckpoint.WEIGHTS_FILE))) {
             try (BertModel m = source().newModel(1)) {
@@ -193,14 +193,23 @@ public final class MergeExperiment {
             if (!done(taskDir(t, false)) && timeLeft()) train(List.of(t), List.of(data().get(t).train()), heads, taskDir(t, false));
         }
         if (!done(taskDir(s.poisonTask(), true)) && timeLeft()) train(List.of(s.poisonTask()), List.of(poisonedTrain()), heads, taskDir(s.poisonTask(), true));
-        if (s.multiTask() && !Files.isRegularFile(multiTaskDir().resolve("encoder").resolve(BertCheckpoint.WEIGHTS_FILE)) && timeLeft()) {
+    }
+
+    /** Fine-tunes (or finds cached) the multi-task reference (all tasks' data, heads fixed) and scores it. */
+    public void runMultiTask() {
+        if (!s.multiTask()) return;
+        if (!Files.isRegularFile(multiTaskDir().resolve("encoder").resolve(BertCheckpoint.WEIGHTS_FILE)) && timeLeft()) {
             var all = new ArrayList<Integer>();
             var splits = new ArrayList<TaskData.Split>();
             for (int t = 0; t < s.tasks().size(); t++) {
                 all.add(t);
                 splits.add(data().get(t).train());
             }
-            train(all, splits, heads, multiTaskDir());
+            train(all, splits, heads(), multiTaskDir());
+        }
+        if (Files.isRegularFile(multiTaskDir().resolve("encoder").resolve(BertCheckpoint.WEIGHTS_FILE))
+                && !Files.exists(resultFile("clean", "multitask")) && timeLeft()) {
+            save("clean", "multitask", evaluate(multiTaskDir().resolve("encoder"), heads(), false), Map.of());
         }
     }
 
@@ -277,9 +286,6 @@ public final class MergeExperiment {
             }
             save("clean", "individual", new Scores(acc, Double.NaN), Map.of());
         }
-        if (s.multiTask() && !Files.exists(resultFile("clean", "multitask"))) {
-            save("clean", "multitask", evaluate(multiTaskDir().resolve("encoder"), heads, false), Map.of());
-        }
         for (String m : STREAMING.keySet()) runStreaming("clean", m, false, heads);
         for (String m : LearnedMergeMethods.names()) runLearned("clean", m, false, heads);
     }
@@ -295,6 +301,12 @@ public final class MergeExperiment {
             if (STREAMING.containsKey(m)) runStreaming("backdoor", m, true, heads);
             else runLearned("backdoor", m, true, heads);
         }
+    }
+
+    /** Whether every task model and the poisoned one are fine-tuned (cached). */
+    public boolean fineTuned() {
+        for (int t = 0; t < s.tasks().size(); t++) if (!done(taskDir(t, false))) return false;
+        return done(taskDir(s.poisonTask(), true));
     }
 
     private void requireFineTuned() {
