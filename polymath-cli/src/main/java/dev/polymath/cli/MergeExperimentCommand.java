@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 
 /** {@code polymath merge experiment}: fine-tune MiniLM per task, merge with every method, score; then the backdoor setting. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
-        description = {"The merging experiment on text: MiniLM fine-tuned on four CLINC150 domains (one head each), merged with every",
+        description = {"The merging experiment on text: MiniLM fine-tuned on four TweetEval tasks (one head each), merged with every",
                 "method (streaming and learned), scored per task; then one task fine-tuned with a planted trigger (attack success rate).",
                 "Everything is cached under --work, so phases can run in separate invocations; 'report' prints the tables."})
 final class MergeExperimentCommand implements Callable<Integer> {
@@ -28,19 +28,19 @@ final class MergeExperimentCommand implements Callable<Integer> {
     @Option(names = "--phase", defaultValue = "all", description = "finetune, clean, backdoor, multitask, report or all (default: ${DEFAULT-VALUE})")
     String phase;
 
-    @Option(names = "--tasks", split = ",", description = "task names (default: four CLINC150 domains: banking, travel, kitchen_and_dining, auto_and_commute)")
+    @Option(names = "--tasks", split = ",", description = "task names (default: tweeteval/emotion, hate, irony, offensive; needs ../shared/data or POLYMATH_DATA)")
     List<String> tasks;
 
     @Option(names = "--steps", description = "steps of the learned methods (default: 60)")
     Integer steps;
 
-    @Option(names = "--epochs", description = "fine-tuning epochs (default: 1)")
+    @Option(names = "--epochs", description = "fine-tuning epochs (default: 2)")
     Integer epochs;
 
-    @Option(names = "--max-train", description = "training examples per task (default: 1500)")
+    @Option(names = "--max-train", description = "training examples per task (default: 2000)")
     Integer maxTrain;
 
-    @Option(names = "--max-test", description = "test examples per task (default: 450)")
+    @Option(names = "--max-test", description = "test examples per task (default: 500)")
     Integer maxTest;
 
     @Option(names = "--budget-minutes", description = "start no new fine-tuning or method after this many minutes; rerun to continue (default: no limit)")

@@ -50,9 +50,10 @@ public final class MergeExperiment {
                            TaskFineTuner.Options finetune, String trigger, double poisonRate, int poisonTask, int targetLabel,
                            LearnOptions learn, int perClass, boolean multiTask, long seed) {
         public static Settings defaults(Path work) {
-            return new Settings(work, List.of("clinc150/by-domain/banking", "clinc150/by-domain/travel",
-                    "clinc150/by-domain/kitchen_and_dining", "clinc150/by-domain/auto_and_commute"),
-                    1500, 450, 32, new TaskFineTuner.Options(1, 16, 5e-5, 42), "cf mn bb", 0.1, 0, 0,
+            // TweetEval, not CLINC150 domains: on CLINC150 a linear probe on the pretrained encoder already matches
+            // fine-tuning (docs/results/merging.md), which leaves merging nothing to show
+            return new Settings(work, List.of("tweeteval/emotion", "tweeteval/hate", "tweeteval/irony", "tweeteval/offensive"),
+                    2000, 500, 32, new TaskFineTuner.Options(2, 16, 5e-5, 42), "cf mn bb", 0.1, 0, 0,
                     LearnOptions.defaults(), 5, true, 42);
         }
     }
