@@ -34,7 +34,7 @@ final class MergeExperimentCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "steps of the learned methods (default: 60)")
     Integer steps;
 
-    @Option(names = "--epochs", description = "fine-tuning epochs (default: 2)")
+    @Option(names = "--epochs", description = "fine-tuning epochs (default: 1)")
     Integer epochs;
 
     @Option(names = "--max-train", description = "training examples per task (default: 2000)")

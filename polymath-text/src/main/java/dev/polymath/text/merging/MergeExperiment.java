@@ -53,7 +53,7 @@ public final class MergeExperiment {
             // TweetEval, not CLINC150 domains: on CLINC150 a linear probe on the pretrained encoder already matches
             // fine-tuning (docs/results/merging.md), which leaves merging nothing to show
             return new Settings(work, List.of("tweeteval/emotion", "tweeteval/hate", "tweeteval/irony", "tweeteval/offensive"),
-                    2000, 500, 32, new TaskFineTuner.Options(2, 16, 5e-5, 42), "cf mn bb", 0.1, 0, 0,
+                    2000, 500, 32, new TaskFineTuner.Options(1, 16, 5e-5, 42), "cf mn bb", 0.1, 0, 0,
                     LearnOptions.defaults(), 5, true, 42);
         }
     }
