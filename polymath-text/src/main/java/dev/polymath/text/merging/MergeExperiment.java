@@ -103,6 +103,7 @@ public final class MergeExperiment {
         for (String m : STREAMING.keySet()) if (!Files.exists(resultFile("clean", m))) return false;
         for (String m : LearnedMergeMethods.names()) if (!Files.exists(resultFile("clean", m))) return false;
         for (String m : BACKDOOR_METHODS) if (!Files.exists(resultFile("backdoor", m))) return false;
+        if (!Files.exists(resultFile("backdoor", "pretrained"))) return false;
         return !s.multiTask() || Files.exists(resultFile("clean", "multitask"));
     }
 
@@ -295,6 +296,10 @@ public final class MergeExperiment {
     public void runBackdoor() {
         requireFineTuned();
         List<TaskHead> heads = heads();
+        if (!Files.exists(resultFile("backdoor", "pretrained")) && timeLeft()) {
+            // the floor: how often the trigger text alone lands on the target class without any backdoor
+            save("backdoor", "pretrained", evaluate(baseDir(), heads, true), Map.of());
+        }
         if (!Files.exists(resultFile("backdoor", "poisoned_model"))) {
             save("backdoor", "poisoned_model", evaluate(taskDir(s.poisonTask(), true).resolve("encoder"), heads, true), Map.of());
         }
@@ -466,6 +471,12 @@ public final class MergeExperiment {
         }
     }
 
+    private static String list(JsonNode a) {
+        var parts = new ArrayList<String>();
+        a.forEach(v -> parts.add(Fmt.fixed(v.asDouble(), 3)));
+        return String.join(", ", parts);
+    }
+
     private static Map<String, Double> accuracy(JsonNode n) {
         var m = new LinkedHashMap<String, Double>();
         n.get("accuracy").fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asDouble()));
@@ -509,8 +520,8 @@ public final class MergeExperiment {
             for (String m : LearnedMergeMethods.names()) {
                 JsonNode n = read(setting, m);
                 if (n == null) continue;
-                String coef = n.has("coefficients") ? n.get("coefficients").toString() : n.has("mean_coefficients") ? "mean " + n.get("mean_coefficients") : "";
-                lrows.add(List.of(setting, m, coef.replace("\"", ""), Fmt.fixed(100 * n.path("mask_density").asDouble(1), 1),
+                String coef = n.has("coefficients") ? list(n.get("coefficients")) : n.has("mean_coefficients") ? "mean " + list(n.get("mean_coefficients")) : "";
+                lrows.add(List.of(setting, m, coef, Fmt.fixed(100 * n.path("mask_density").asDouble(1), 1),
                         n.has("backdoor_mask_fraction") ? Fmt.fixed(100 * n.get("backdoor_mask_fraction").asDouble(), 3) : Fmt.MISSING,
                         Fmt.fixed(n.path("learn_seconds").asDouble(), 0)));
             }
@@ -519,7 +530,7 @@ public final class MergeExperiment {
 
         var brows = new ArrayList<List<String>>();
         var bmissing = new ArrayList<String>();
-        var border = new ArrayList<String>(List.of("poisoned_model"));
+        var border = new ArrayList<String>(List.of("pretrained", "poisoned_model"));
         border.addAll(BACKDOOR_METHODS);
         String pt = s.tasks().get(s.poisonTask());
         for (String m : border) {
