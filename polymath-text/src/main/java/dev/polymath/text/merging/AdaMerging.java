@@ -33,16 +33,14 @@ public final class AdaMerging implements LearnedMergeMethod {
         try (NDManager m = space.model().newChildManager(); Progress bar = Progress.start(name(), o.steps())) {
             var opt = new ArrayAdam(m);
             NDArray coef = opt.adam("coefficients", m.full(new Shape(k, g), (float) o.init(), DataType.FLOAT32), o.lr(), false);
-            float first = Float.NaN, last = Float.NaN;
+            var losses = new Learning.Trace();
             for (int step = 0; step < o.steps(); step++) {
                 final int st = step;
-                last = Learning.step(space, opt, List.of(), s -> Learning.entropyOverTasks(p, s, space.merged(s, coef, null), o.batch(), st));
-                if (step == 0) first = last;
+                losses.add(Learning.step(space, opt, List.of(), s -> Learning.entropyOverTasks(p, s, space.merged(s, coef, null), o.batch(), st)));
                 bar.step();
             }
             var trace = new LinkedHashMap<String, Object>();
-            trace.put("entropy_first_step", first);
-            trace.put("entropy_last_step", last);
+            losses.into(trace, "entropy");
             return new LearnedMerge(name(), space.names(), Learning.toRows(coef.toFloatArray(), k), 1.0, null, trace);
         }
     }

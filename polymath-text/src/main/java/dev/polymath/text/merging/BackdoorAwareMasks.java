@@ -65,10 +65,10 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
             long total = 0;
             for (String n : space.names()) total += shapeSize(space.shape(n));
             final float invTotal = 1f / total;
-            float first = Float.NaN, last = Float.NaN;
+            var losses = new Learning.Trace();
             for (int step = 0; step < o.steps(); step++) {
                 final int st = step;
-                last = Learning.step(space, opt, List.of(place, coef), s -> {
+                losses.add(Learning.step(space, opt, List.of(place, coef), s -> {
                     float t = (float) o.temperature();
                     var masks = new LinkedHashMap<String, NDArray>();
                     NDArray keepProb = null;
@@ -96,9 +96,8 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
                         loss = loss.add(MergeProblem.entropy(lc)).add(MergeProblem.crossEntropy(lt, pred).mul((float) o.advWeight()));
                     }
                     return loss;
-                });
+                }));
                 clipRows(m, trigger, maxNorm);
-                if (step == 0) first = last;
                 bar.step();
             }
             Map<String, float[]> hard = new LinkedHashMap<>();
@@ -115,8 +114,7 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
             double[][] c = new double[k][1];
             for (double[] row : c) row[0] = o.init();
             var trace = new LinkedHashMap<String, Object>();
-            trace.put("loss_first_step", first);
-            trace.put("loss_last_step", last);
+            losses.into(trace, "loss");
             trace.put("backdoor_mask_fraction", flagged / (double) total);
             var r = new LearnedMerge(name(), space.names(), c, 1.0, hard, trace);
             trace.put("mask_density", r.maskDensity());

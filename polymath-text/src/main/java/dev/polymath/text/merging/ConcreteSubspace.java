@@ -31,17 +31,16 @@ public final class ConcreteSubspace implements LearnedMergeMethod {
             var logits = new LinkedHashMap<String, NDArray>();
             for (String n : space.names()) logits.put(n, opt.adam("mask:" + n, m.zeros(new Shape(space.shape(n))), o.maskLr(), false));
             NDArray coef = m.full(new Shape(k, 1), (float) o.init(), DataType.FLOAT32);
-            float first = Float.NaN, last = Float.NaN;
+            var losses = new Learning.Trace();
             for (int step = 0; step < o.steps(); step++) {
                 final int st = step;
-                last = Learning.step(space, opt, List.of(coef), s -> {
+                losses.add(Learning.step(space, opt, List.of(coef), s -> {
                     var masks = new LinkedHashMap<String, NDArray>();
                     for (var e : logits.entrySet()) {
                         masks.put(e.getKey(), ConcreteMask.rescale(ConcreteMask.sample(s.manager(), e.getValue(), (float) o.temperature())));
                     }
                     return Learning.entropyOverTasks(p, s, space.merged(s, coef, masks), o.batch(), st);
-                });
-                if (step == 0) first = last;
+                }));
                 bar.step();
             }
             Map<String, float[]> hard = new LinkedHashMap<>();
@@ -49,8 +48,7 @@ public final class ConcreteSubspace implements LearnedMergeMethod {
             double[][] c = new double[k][1];
             for (double[] row : c) row[0] = o.init();
             var trace = new LinkedHashMap<String, Object>();
-            trace.put("entropy_first_step", first);
-            trace.put("entropy_last_step", last);
+            losses.into(trace, "entropy");
             var r = new LearnedMerge(name(), space.names(), c, 1.0, hard, trace);
             trace.put("mask_density", r.maskDensity());
             return r;

@@ -49,6 +49,29 @@ final class Learning {
         return total;
     }
 
+    /** Losses of a run; the mean over the first and the last five steps (single batches are noisy). */
+    static final class Trace {
+        private final List<Float> losses = new ArrayList<>();
+
+        void add(float loss) { losses.add(loss); }
+
+        double firstMean() { return mean(losses.subList(0, Math.min(5, losses.size()))); }
+
+        double lastMean() { return mean(losses.subList(Math.max(0, losses.size() - 5), losses.size())); }
+
+        private static double mean(List<Float> l) {
+            double s = 0;
+            for (float v : l) s += v;
+            return l.isEmpty() ? Double.NaN : s / l.size();
+        }
+
+        /** Puts {@code <name>_first5} and {@code <name>_last5} into {@code trace}. */
+        void into(java.util.Map<String, Object> trace, String name) {
+            trace.put(name + "_first5", firstMean());
+            trace.put(name + "_last5", lastMean());
+        }
+    }
+
     static double[][] toRows(float[] flat, int rows) {
         int cols = flat.length / rows;
         double[][] out = new double[rows][cols];

@@ -32,10 +32,10 @@ public final class SelfPositioning implements LearnedMergeMethod {
         try (NDManager m = space.model().newChildManager(); Progress bar = Progress.start(name(), o.steps())) {
             var opt = new ArrayAdam(m);
             NDArray coef = opt.sgd("coefficients", m.full(new Shape(k, 1), (float) o.init(), DataType.FLOAT32), o.lr());
-            float first = Float.NaN, last = Float.NaN;
+            var losses = new Learning.Trace();
             for (int step = 0; step < o.steps(); step++) {
                 final int st = step;
-                last = Learning.step(space, opt, List.of(), s -> {
+                losses.add(Learning.step(space, opt, List.of(), s -> {
                     var w = space.merged(s, coef, null);
                     NDArray total = null;
                     for (int t = 0; t < p.tasks(); t++) {
@@ -51,13 +51,11 @@ public final class SelfPositioning implements LearnedMergeMethod {
                         total = total == null ? ce : total.add(ce);
                     }
                     return total;
-                });
-                if (step == 0) first = last;
+                }));
                 bar.step();
             }
             var trace = new LinkedHashMap<String, Object>();
-            trace.put("cross_entropy_first_step", first);
-            trace.put("cross_entropy_last_step", last);
+            losses.into(trace, "cross_entropy");
             return new LearnedMerge(name(), space.names(), Learning.toRows(coef.toFloatArray(), k), 1.0, null, trace);
         }
     }
