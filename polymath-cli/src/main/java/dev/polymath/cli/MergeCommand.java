@@ -12,14 +12,16 @@ import java.util.concurrent.Callable;
 
 /** {@code polymath merge <config.yaml> --out <dir>}: mergekit-style model merging over safetensors. */
 @Command(name = "merge", mixinStandardHelpOptions = true,
+        subcommands = {MergeLearnCommand.class, MergeExperimentCommand.class},
         description = {"Merge models described by a mergekit-style YAML config (merge_method, base_model, models, parameters, dtype, out_dtype).",
-                "Methods: linear, task_arithmetic, ties, dare_linear, dare_ties, breadcrumbs, breadcrumbs_ties, model_stock, slerp, ties_global.",
+                "Methods: linear, task_arithmetic, ties, dare_linear, dare_ties, breadcrumbs, breadcrumbs_ties, model_stock, slerp, ties_global,",
+                "masked_task_arithmetic (the apply step of learned merging; see 'merge learn').",
                 "Writes model.safetensors (or shards + index), merge_config.json (resolved config) and merge_stats.json."})
 final class MergeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "merge config (YAML)")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "merge config (YAML)")
     Path config;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (replaced atomically)")
@@ -42,6 +44,7 @@ final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (config == null) throw new IllegalArgumentException("give a merge config (YAML), or a subcommand: learn, experiment");
         var opt = MergeEngine.Options.defaults().withSeed(seed).withChunk(chunk).withShardBytes(shard);
         if (threads != null) opt = opt.withThreads(threads);
         var out = spec.commandLine().getOut();

@@ -432,7 +432,9 @@ public final class MergeEngine implements AutoCloseable {
                 public void run(Pass<?> pass) { runPass(pool, workers, pass, mergedCtx, allUnits); }
                 public long totalElements() { return totalElements; }
                 public TensorContext modelContext() { return modelCtx; }
+                public Path configDir() { return cfg.source() == null ? Path.of("").toAbsolutePath() : cfg.source().toAbsolutePath().getParent(); }
             });
+            try {
 
             var channels = new FileChannel[shardPlan.fileNames().size()];
             for (int s = 0; s < channels.length; s++) {
@@ -493,6 +495,9 @@ public final class MergeEngine implements AutoCloseable {
                 fsyncNanos = System.nanoTime() - f0;
             } finally {
                 for (FileChannel c : channels) c.close();
+            }
+            } finally {
+                if (modelLevel instanceof java.io.Closeable c) c.close();
             }
             if (shardPlan.sharded()) SafetensorsWriter.writeIndex(staging, shardPlan, Map.of());
             var config = resolvedConfig(modelLevel);

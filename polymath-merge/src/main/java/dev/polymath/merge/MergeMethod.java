@@ -26,7 +26,10 @@ public interface MergeMethod {
     /** The semantic choices in effect (recorded in the output config), given global parameters resolved at t = 0. */
     Map<String, String> modes(Map<String, Object> global);
 
-    /** Model-wide passes run before any tensor (global top-k); returns the state handed to every tensor job. */
+    /**
+     * Model-wide passes run before any tensor (global top-k); returns the state handed to every tensor job.
+     * State that is {@link java.io.Closeable} (an opened mask file) is closed by the engine when the merge ends.
+     */
     default Object prepare(ModelScan scan) { return null; }
 
     TensorJob job(TensorContext ctx);
@@ -40,5 +43,8 @@ public interface MergeMethod {
 
         /** Global parameters and per-model parameters resolved without a tensor name (t = 0). */
         TensorContext modelContext();
+
+        /** The folder relative paths in the config are resolved against (the config file's folder). */
+        java.nio.file.Path configDir();
     }
 }

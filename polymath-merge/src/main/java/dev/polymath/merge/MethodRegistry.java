@@ -14,7 +14,7 @@ public final class MethodRegistry {
         for (MergeMethod m : List.of(new LinearMerge(), new GeneralizedTaskArithmetic.TaskArithmetic(), new GeneralizedTaskArithmetic.Ties(),
                 new GeneralizedTaskArithmetic.DareLinear(), new GeneralizedTaskArithmetic.DareTies(),
                 new GeneralizedTaskArithmetic.Breadcrumbs(), new GeneralizedTaskArithmetic.BreadcrumbsTies(),
-                new ModelStockMerge(), new SlerpMerge(), new GlobalTies())) {
+                new ModelStockMerge(), new SlerpMerge(), new GlobalTies(), new MaskedTaskArithmetic())) {
             METHODS.put(m.name(), m);
         }
     }

@@ -10,7 +10,7 @@ import java.util.Locale;
  */
 public record ParamDef(String name, Type type, Object defaultValue, boolean required, boolean perModel,
                        double min, double max, List<String> choices, String help) {
-    public enum Type { NUMBER, BOOLEAN, CHOICE }
+    public enum Type { NUMBER, BOOLEAN, CHOICE, TEXT }
 
     public static ParamDef number(String name, Double def, boolean perModel, double min, double max, String help) {
         return new ParamDef(name, Type.NUMBER, def, def == null, perModel, min, max, List.of(), help);
@@ -22,6 +22,11 @@ public record ParamDef(String name, Type type, Object defaultValue, boolean requ
 
     public static ParamDef choice(String name, String def, List<String> choices, String help) {
         return new ParamDef(name, Type.CHOICE, def, false, false, 0, 0, List.copyOf(choices), help);
+    }
+
+    /** A global free-text parameter (a file path, for instance); {@code def} may be null when it is optional. */
+    public static ParamDef text(String name, String def, String help) {
+        return new ParamDef(name, Type.TEXT, def, false, false, 0, 0, List.of(), help);
     }
 
     /** Checks and converts a raw value; {@code where} names the tensor/model for messages. */
@@ -44,6 +49,10 @@ public record ParamDef(String name, Type type, Object defaultValue, boolean requ
             case CHOICE -> {
                 String s = String.valueOf(v).toLowerCase(Locale.ROOT);
                 if (!choices.contains(s)) throw new IllegalArgumentException("parameter '" + name + "'" + where + ": '" + v + "' is not one of " + choices);
+                return s;
+            }
+            case TEXT -> {
+                if (!(v instanceof String s)) throw new IllegalArgumentException("parameter '" + name + "'" + where + ": expected a string, got '" + v + "'");
                 return s;
             }
             default -> throw new AssertionError();

@@ -299,6 +299,6 @@ class MethodsTest {
             assertTrue(Files.readString(r.out().resolve("merge_stats.json")).contains("task_vector_norms"));
         }
         assertEquals(new ArrayList<>(List.of("linear", "task_arithmetic", "ties", "dare_linear", "dare_ties", "breadcrumbs",
-                "breadcrumbs_ties", "model_stock", "slerp", "ties_global")), MethodRegistry.names());
+                "breadcrumbs_ties", "model_stock", "slerp", "ties_global", "masked_task_arithmetic")), MethodRegistry.names());
     }
 }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -211,7 +212,17 @@ public final class BertModel implements AutoCloseable {
 
     /** The last hidden state [batch, seq, hidden] of {@code ids} (int64 [batch, seq]) with {@code mask} (float [batch, seq]). */
     public NDArray hidden(Step s, NDArray ids, NDArray mask, boolean training) {
+        return hidden(s, ids, mask, training, this::p);
+    }
+
+    /**
+     * {@link #hidden} with every base parameter taken from {@code weights} (by Hugging Face name) instead of the
+     * model's own: the forward of learned merging, where the weights are computed in the step from merge
+     * coefficients and masks, so gradients flow to those. LoRA adapters, if any, are still added.
+     */
+    public NDArray hidden(Step s, NDArray ids, NDArray mask, boolean training, Function<String, NDArray> weights) {
         requireStep(s);
+        Function<String, NDArray> p = weights;
         long batch = ids.getShape().get(0), seq = ids.getShape().get(1);
         if (seq > config.maxPositions()) {
             throw new IllegalArgumentException("sequence of " + seq + " tokens exceeds the " + config.maxPositions() + " positions of the model");
@@ -220,10 +231,10 @@ public final class BertModel implements AutoCloseable {
         float eps = (float) config.layerNormEps();
         Shape hShape = new Shape(h);
 
-        NDArray x = Embedding.embedding(ids, p("embeddings.word_embeddings.weight"), SparseFormat.DENSE).singletonOrThrow();
-        x = x.add(p("embeddings.position_embeddings.weight").get(new NDIndex("0:" + seq)));
-        x = x.add(p("embeddings.token_type_embeddings.weight").get(0));
-        x = LayerNorm.layerNorm(x, hShape, p("embeddings.LayerNorm.weight"), p("embeddings.LayerNorm.bias"), eps).singletonOrThrow();
+        NDArray x = Embedding.embedding(ids, p.apply("embeddings.word_embeddings.weight"), SparseFormat.DENSE).singletonOrThrow();
+        x = x.add(p.apply("embeddings.position_embeddings.weight").get(new NDIndex("0:" + seq)));
+        x = x.add(p.apply("embeddings.token_type_embeddings.weight").get(0));
+        x = LayerNorm.layerNorm(x, hShape, p.apply("embeddings.LayerNorm.weight"), p.apply("embeddings.LayerNorm.bias"), eps).singletonOrThrow();
         x = dropout(x, config.hiddenDropout(), training);
 
         // [batch, 1, 1, seq]: 0 where attended, a large negative number on padding.
@@ -231,26 +242,32 @@ public final class BertModel implements AutoCloseable {
         float scale = (float) (1.0 / Math.sqrt(d));
         for (int l = 0; l < config.numLayers(); l++) {
             String pre = "encoder.layer." + l + ".";
-            NDArray q = linear(x, pre + "attention.self.query").reshape(batch, seq, heads, d).transpose(0, 2, 1, 3);
-            NDArray k = linear(x, pre + "attention.self.key").reshape(batch, seq, heads, d).transpose(0, 2, 3, 1);
-            NDArray v = linear(x, pre + "attention.self.value").reshape(batch, seq, heads, d).transpose(0, 2, 1, 3);
+            NDArray q = linear(x, pre + "attention.self.query", p).reshape(batch, seq, heads, d).transpose(0, 2, 1, 3);
+            NDArray k = linear(x, pre + "attention.self.key", p).reshape(batch, seq, heads, d).transpose(0, 2, 3, 1);
+            NDArray v = linear(x, pre + "attention.self.value", p).reshape(batch, seq, heads, d).transpose(0, 2, 1, 3);
             NDArray scores = q.matMul(k).mul(scale).add(bias);
             NDArray probs = dropout(scores.softmax(-1), config.attentionDropout(), training);
             NDArray ctx = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, seq, h);
-            NDArray attn = dropout(linear(ctx, pre + "attention.output.dense"), config.hiddenDropout(), training);
-            x = LayerNorm.layerNorm(attn.add(x), hShape, p(pre + "attention.output.LayerNorm.weight"),
-                    p(pre + "attention.output.LayerNorm.bias"), eps).singletonOrThrow();
-            NDArray inter = Activation.gelu(linear(x, pre + "intermediate.dense"));
-            NDArray out = dropout(linear(inter, pre + "output.dense"), config.hiddenDropout(), training);
-            x = LayerNorm.layerNorm(out.add(x), hShape, p(pre + "output.LayerNorm.weight"),
-                    p(pre + "output.LayerNorm.bias"), eps).singletonOrThrow();
+            NDArray attn = dropout(linear(ctx, pre + "attention.output.dense", p), config.hiddenDropout(), training);
+            x = LayerNorm.layerNorm(attn.add(x), hShape, p.apply(pre + "attention.output.LayerNorm.weight"),
+                    p.apply(pre + "attention.output.LayerNorm.bias"), eps).singletonOrThrow();
+            NDArray inter = Activation.gelu(linear(x, pre + "intermediate.dense", p));
+            NDArray out = dropout(linear(inter, pre + "output.dense", p), config.hiddenDropout(), training);
+            x = LayerNorm.layerNorm(out.add(x), hShape, p.apply(pre + "output.LayerNorm.weight"),
+                    p.apply(pre + "output.LayerNorm.bias"), eps).singletonOrThrow();
         }
         return x;
     }
 
     /** Sentence vectors [batch, hidden]: {@code pooling} of {@link #hidden}, L2-normalized when {@code normalize}. */
     public NDArray pooled(Step s, NDArray ids, NDArray mask, Pooling pooling, boolean normalize, boolean training) {
-        NDArray x = hidden(s, ids, mask, training);
+        return pooled(s, ids, mask, pooling, normalize, training, this::p);
+    }
+
+    /** {@link #pooled} over externally supplied base weights (see {@link #hidden(Step, NDArray, NDArray, boolean, Function)}). */
+    public NDArray pooled(Step s, NDArray ids, NDArray mask, Pooling pooling, boolean normalize, boolean training,
+                          Function<String, NDArray> weights) {
+        NDArray x = hidden(s, ids, mask, training, weights);
         NDArray v;
         if (pooling == Pooling.CLS) {
             v = x.get(new NDIndex(":, 0, :"));
@@ -273,8 +290,8 @@ public final class BertModel implements AutoCloseable {
         }
     }
 
-    private NDArray linear(NDArray x, String module) {
-        NDArray y = Linear.linear(x, p(module + ".weight"), p(module + ".bias")).singletonOrThrow();
+    private NDArray linear(NDArray x, String module, Function<String, NDArray> p) {
+        NDArray y = Linear.linear(x, p.apply(module + ".weight"), p.apply(module + ".bias")).singletonOrThrow();
         Adapter a = lora.get(module);
         if (a != null) {
             NDArray low = Linear.linear(Linear.linear(x, a.a()).singletonOrThrow(), a.b()).singletonOrThrow();

@@ -6,7 +6,7 @@ import ai.djl.pytorch.jni.JniUtils;
  * Scoped PyTorch grad mode. Grad mode is thread-local in PyTorch and on by default in every thread but the one
  * that loaded the engine, so inference and optimizer updates switch it off explicitly.
  */
-final class GradMode implements AutoCloseable {
+public final class GradMode implements AutoCloseable {
     private final boolean previous;
 
     private GradMode(boolean enabled) {
@@ -14,7 +14,7 @@ final class GradMode implements AutoCloseable {
         JniUtils.setGradMode(enabled);
     }
 
-    static GradMode off() {
+    public static GradMode off() {
         return new GradMode(false);
     }
 
