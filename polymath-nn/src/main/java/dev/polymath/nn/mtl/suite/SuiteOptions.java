@@ -1,0 +1,22 @@
+package dev.polymath.nn.mtl.suite;
+
+import java.util.function.Consumer;
+
+/**
+ * How to load a suite.
+ *
+ * @param dataSeed       seed of generated data (Multi-Fashion's composites); fixed across training seeds so
+ *                       runs with different seeds see the same data
+ * @param trainSize      Multi-Fashion training composites (0 = the suite's full size); ignored by text suites
+ * @param validationSize Multi-Fashion validation composites
+ * @param testSize       Multi-Fashion test composites (0 = full)
+ * @param embedder       sentence embeddings for text suites (null for image suites)
+ * @param log            progress messages
+ */
+public record SuiteOptions(long dataSeed, int trainSize, int validationSize, int testSize, TextEmbedder embedder,
+                           Consumer<String> log) {
+    public SuiteOptions {
+        if (trainSize < 0 || validationSize < 0 || testSize < 0) throw new IllegalArgumentException("sizes must be >= 0");
+        if (log == null) log = s -> {};
+    }
+}
