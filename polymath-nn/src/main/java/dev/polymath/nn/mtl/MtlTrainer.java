@@ -131,8 +131,19 @@ public final class MtlTrainer {
                 test == null ? null : MtlSplit.shared(test), baseline, onEpoch);
     }
 
+    /** As below, with one baseline for validation and test. */
     public Result train(NDManager scope, MtlNet net, Supplier<? extends Weighting> weightings, MtlSplit train,
                         MtlSplit validation, MtlSplit test, ScoreTable baseline, Consumer<Epoch> onEpoch) {
+        return train(scope, net, weightings, train, validation, test, baseline, baseline, onEpoch);
+    }
+
+    /**
+     * @param weightings     makes the weighting method (twice for F-MTL)
+     * @param baseline       single-task figures on validation (selection and early stopping on Δm%), or null
+     * @param testBaseline   single-task figures on test (the test Δm%), or null
+     */
+    public Result train(NDManager scope, MtlNet net, Supplier<? extends Weighting> weightings, MtlSplit train,
+                        MtlSplit validation, MtlSplit test, ScoreTable baseline, ScoreTable testBaseline, Consumer<Epoch> onEpoch) {
         int T = net.tasks();
         List<String> names = train.taskNames();
         if (names.size() != T) throw new IllegalArgumentException("the net has " + T + " tasks, the data " + names.size());
@@ -211,7 +222,7 @@ public final class MtlTrainer {
             }
             if (bestParams != null) net.parameters().load(bestParams);
             ScoreTable testScores = test == null ? null : evaluate(buffers, net, test).scores();
-            DeltaMResult testDm = testScores != null && baseline != null ? DeltaM.compute(primaryMetrics(test.tasks()), testScores, baseline) : null;
+            DeltaMResult testDm = testScores != null && testBaseline != null ? DeltaM.compute(primaryMetrics(test.tasks()), testScores, testBaseline) : null;
             return new Result(epochs, bestEpoch, testScores, testDm, globalStep, stopped, selectionCriterion(baseline),
                     trajectory.toArray(float[][]::new));
         }
