@@ -44,6 +44,12 @@ final class MtlSuiteOptions {
     @Option(names = "--test-size", defaultValue = "0", description = "multi-fashion: test composites (0 = 20000)")
     int testSize;
 
+    @Option(names = "--max-train", defaultValue = "0", description = "text suites: at most N training examples per task, a seeded random subset (0 = all)")
+    int maxTrain;
+
+    @Option(names = "--max-test", defaultValue = "0", description = "text suites: at most N test examples per task, a seeded random subset (0 = all)")
+    int maxTest;
+
     @Option(names = "--data-seed", defaultValue = "0", description = "seed of generated data (multi-fashion composites), fixed across training seeds (default ${DEFAULT-VALUE})")
     long dataSeed;
 
@@ -71,7 +77,7 @@ final class MtlSuiteOptions {
     LoadedSuite load(PrintStream log) {
         MtlSuite s = suite();
         TextEmbedder emb = s.needsEmbedder() ? embedder() : null;
-        return s.load(new SuiteOptions(dataSeed, trainSize, validationSize, testSize, emb, log::println));
+        return s.load(new SuiteOptions(dataSeed, trainSize, validationSize, testSize, maxTrain, maxTest, emb, log::println));
     }
 
     /** Everything that changes what a run produces, in a fixed order (records and baseline fingerprints). */
@@ -90,6 +96,9 @@ final class MtlSuiteOptions {
             m.put("data_seed", dataSeed);
         } else {
             m.put("encoder", encoder.model);
+            m.put("max_train", maxTrain);
+            m.put("max_test", maxTest);
+            m.put("data_seed", dataSeed);
         }
         return m;
     }

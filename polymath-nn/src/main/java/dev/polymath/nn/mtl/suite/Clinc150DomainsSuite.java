@@ -22,7 +22,7 @@ final class Clinc150DomainsSuite implements MtlSuite {
 
     @Override public boolean needsEmbedder() { return true; }
 
-    @Override public Defaults defaults() { return new Defaults(10, 32, 1e-3, 3); }
+    @Override public Defaults defaults() { return new Defaults(30, 32, 1e-3, 5); }
 
     @Override
     public LoadedSuite load(SuiteOptions o) {

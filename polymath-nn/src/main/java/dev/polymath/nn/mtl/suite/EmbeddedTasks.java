@@ -22,9 +22,31 @@ final class EmbeddedTasks {
 
     private EmbeddedTasks() {}
 
+    /** At most {@code cap} examples (0 = all): a seeded random subset, kept in dataset order. */
+    static List<Example> subset(List<Example> all, int cap, long seed, String purpose) {
+        if (cap <= 0 || all.size() <= cap) return all;
+        int[] idx = dev.polymath.core.util.Seeds.sampleWithoutReplacement(all.size(), cap, dev.polymath.core.util.Seeds.stream(seed, "subset/" + purpose));
+        java.util.Arrays.sort(idx);
+        var out = new ArrayList<Example>(cap);
+        for (int i : idx) out.add(all.get(i));
+        return out;
+    }
+
     static LoadedSuite load(String suite, List<Task> tasks, SuiteOptions o, Map<String, Path> datasets) {
         if (o.embedder() == null) throw new IllegalArgumentException("suite " + suite + " needs a sentence encoder");
         String[] splits = {Task.TRAIN, Task.VALIDATION, Task.TEST};
+        if (o.maxTrain() > 0 || o.maxTest() > 0) {
+            var capped = new ArrayList<Task>();
+            for (Task t : tasks) {
+                var m = new java.util.LinkedHashMap<String, List<Example>>();
+                for (String s : splits) {
+                    int cap = s.equals(Task.TRAIN) ? o.maxTrain() : s.equals(Task.TEST) ? o.maxTest() : 0;
+                    m.put(s, subset(t.split(s), cap, o.dataSeed(), t.name() + "/" + s));
+                }
+                capped.add(t.withSplits(m));
+            }
+            tasks = capped;
+        }
         var texts = new ArrayList<String>();
         for (Task t : tasks) {
             for (String s : splits) {

@@ -30,7 +30,7 @@ final class TweetEvalSuite implements MtlSuite {
 
     @Override public boolean needsEmbedder() { return true; }
 
-    @Override public Defaults defaults() { return new Defaults(10, 128, 1e-3, 3); }
+    @Override public Defaults defaults() { return new Defaults(20, 128, 1e-3, 5); }
 
     @Override
     public LoadedSuite load(SuiteOptions o) {
