@@ -116,7 +116,7 @@ final class MtlCompareCommand implements Callable<Integer> {
                     if (have.isEmpty()) {
                         if (System.nanoTime() > deadline) { complete = false; continue; }
                         var spec = spec("hps", new MethodSpec("ew", Sharpness.NONE), seed).withTasks(List.of(task));
-                        MtlExperiment.Outcome o = MtlExperiment.run(root, data, spec, null, null, null, null);
+                        MtlExperiment.Outcome o = MtlExperiment.run(root, data, spec, null, null, null, epochLine(name));
                         results.write(suite.suite, stlKey, name, MtlReports.bestValidation(o.result()), o.result().test(), settings,
                                 Map.of("seconds", o.seconds(), "best_epoch", o.result().bestEpoch(), "steps", o.result().steps()));
                         have = results.read(suite.suite, stlKey, name);
@@ -141,7 +141,7 @@ final class MtlCompareCommand implements Callable<Integer> {
                     if (have.isEmpty()) {
                         if (System.nanoTime() > deadline) { complete = false; continue; }
                         var spec = spec(r.arch(), r.method(), seed);
-                        MtlExperiment.Outcome o = MtlExperiment.run(root, data, spec, stlVal, stlTest, null, null);
+                        MtlExperiment.Outcome o = MtlExperiment.run(root, data, spec, stlVal, stlTest, null, epochLine(name));
                         var extra = new LinkedHashMap<String, Object>();
                         extra.put("seconds", o.seconds());
                         extra.put("best_epoch", o.result().bestEpoch());
@@ -236,6 +236,13 @@ final class MtlCompareCommand implements Callable<Integer> {
     private MtlExperiment.Spec spec(String arch, MethodSpec method, long seed) {
         return new MtlExperiment.Spec(arch, method, Map.of("experts", Integer.toString(suite.experts)), null, suite.epochs(), suite.batch(),
                 suite.lr(), suite.weightDecay, suite.patience(), seed, null, false);
+    }
+
+    /** One line per epoch of the run in progress, so long runs show they are alive. */
+    private java.util.function.Consumer<MtlTrainer.Epoch> epochLine(String name) {
+        return ep -> out.printf(Locale.ROOT, "    %s epoch %d: %s%s (%.1f s)%n", name, ep.epoch(),
+                ep.deltaM() != null ? String.format(Locale.ROOT, "validation Δm %+.2f%%", ep.deltaM().percent())
+                        : String.format(Locale.ROOT, "validation loss %.4f", -ep.score()), ep.best() ? " *" : "", ep.seconds());
     }
 
     private int incomplete(int done, int total) {
