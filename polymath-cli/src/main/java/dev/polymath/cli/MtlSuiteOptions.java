@@ -47,8 +47,8 @@ final class MtlSuiteOptions {
     @Option(names = "--max-train", defaultValue = "0", description = "text suites: at most N training examples per task, a seeded random subset (0 = all)")
     int maxTrain;
 
-    @Option(names = "--max-test", defaultValue = "0", description = "text suites: at most N test examples per task, a seeded random subset (0 = all)")
-    int maxTest;
+    @Option(names = "--max-eval", defaultValue = "0", description = "text suites: at most N validation and N test examples per task, seeded random subsets (0 = all)")
+    int maxEval;
 
     @Option(names = "--data-seed", defaultValue = "0", description = "seed of generated data (multi-fashion composites), fixed across training seeds (default ${DEFAULT-VALUE})")
     long dataSeed;
@@ -77,7 +77,7 @@ final class MtlSuiteOptions {
     LoadedSuite load(PrintStream log) {
         MtlSuite s = suite();
         TextEmbedder emb = s.needsEmbedder() ? embedder() : null;
-        return s.load(new SuiteOptions(dataSeed, trainSize, validationSize, testSize, maxTrain, maxTest, emb, log::println));
+        return s.load(new SuiteOptions(dataSeed, trainSize, validationSize, testSize, maxTrain, maxEval, emb, log::println));
     }
 
     /** Everything that changes what a run produces, in a fixed order (records and baseline fingerprints). */
@@ -97,7 +97,7 @@ final class MtlSuiteOptions {
         } else {
             m.put("encoder", encoder.model);
             m.put("max_train", maxTrain);
-            m.put("max_test", maxTest);
+            m.put("max_eval", maxEval);
             m.put("data_seed", dataSeed);
         }
         return m;

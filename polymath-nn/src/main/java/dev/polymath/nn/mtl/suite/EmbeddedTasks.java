@@ -35,12 +35,12 @@ final class EmbeddedTasks {
     static LoadedSuite load(String suite, List<Task> tasks, SuiteOptions o, Map<String, Path> datasets) {
         if (o.embedder() == null) throw new IllegalArgumentException("suite " + suite + " needs a sentence encoder");
         String[] splits = {Task.TRAIN, Task.VALIDATION, Task.TEST};
-        if (o.maxTrain() > 0 || o.maxTest() > 0) {
+        if (o.maxTrain() > 0 || o.maxEval() > 0) {
             var capped = new ArrayList<Task>();
             for (Task t : tasks) {
                 var m = new java.util.LinkedHashMap<String, List<Example>>();
                 for (String s : splits) {
-                    int cap = s.equals(Task.TRAIN) ? o.maxTrain() : s.equals(Task.TEST) ? o.maxTest() : 0;
+                    int cap = s.equals(Task.TRAIN) ? o.maxTrain() : o.maxEval();
                     m.put(s, subset(t.split(s), cap, o.dataSeed(), t.name() + "/" + s));
                 }
                 capped.add(t.withSplits(m));

@@ -11,14 +11,15 @@ import java.util.function.Consumer;
  * @param validationSize Multi-Fashion validation composites
  * @param testSize       Multi-Fashion test composites (0 = full)
  * @param maxTrain       text suites: at most this many training examples per task, a seeded random subset (0 = all)
- * @param maxTest        text suites: at most this many test examples per task, likewise (0 = all)
+ * @param maxEval        text suites: at most this many validation and this many test examples per task,
+ *                       likewise (0 = all)
  * @param embedder       sentence embeddings for text suites (null for image suites)
  * @param log            progress messages
  */
-public record SuiteOptions(long dataSeed, int trainSize, int validationSize, int testSize, int maxTrain, int maxTest,
+public record SuiteOptions(long dataSeed, int trainSize, int validationSize, int testSize, int maxTrain, int maxEval,
                            TextEmbedder embedder, Consumer<String> log) {
     public SuiteOptions {
-        if (trainSize < 0 || validationSize < 0 || testSize < 0 || maxTrain < 0 || maxTest < 0) {
+        if (trainSize < 0 || validationSize < 0 || testSize < 0 || maxTrain < 0 || maxEval < 0) {
             throw new IllegalArgumentException("sizes must be >= 0");
         }
         if (log == null) log = s -> {};

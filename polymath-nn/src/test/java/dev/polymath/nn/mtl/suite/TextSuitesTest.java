@@ -34,8 +34,8 @@ class TextSuitesTest {
         }
     }
 
-    static SuiteOptions options(FakeEmbedder e, int maxTrain, int maxTest) {
-        return new SuiteOptions(0, 0, 0, 0, maxTrain, maxTest, e, null);
+    static SuiteOptions options(FakeEmbedder e, int maxTrain, int maxEval) {
+        return new SuiteOptions(0, 0, 0, 0, maxTrain, maxEval, e, null);
     }
 
     @Test
@@ -51,6 +51,7 @@ class TextSuitesTest {
         for (Task t : s.train().tasks()) assertEquals(300, t.size(Task.TRAIN), t.name() + " capped at 300 training tweets");
         Task stance = s.test().tasks().get(5);
         assertEquals(200, stance.size(Task.TEST));
+        assertEquals(200, s.validation().tasks().get(0).size(Task.VALIDATION), "emoji validation capped at 200");
         assertTrue(e.seen.stream().anyMatch(x -> x.startsWith("hillary: ")), "stance texts name their target");
         assertEquals(300, s.train().epochSize());
         assertEquals(8, s.train().inputShape()[0]);
