@@ -150,7 +150,11 @@ public final class MtlStep {
         if (clip > 0) clip(grad, params.sharedSize(), clip);
         adam.step(params.values(), grad);
         params.sync();
-        if (weighting.wantsLossesAfterUpdate()) weighting.afterUpdate(evaluateLosses(scope, xs, targets));
+        if (weighting.wantsLossesAfterUpdate()) {
+            double[] after = evaluateLosses(scope, xs, targets);
+            if (flat != null) flat.afterUpdate(after);
+            else weighting.afterUpdate(after);
+        }
         lastFinite = r.losses();
         return r;
     }

@@ -80,6 +80,12 @@ public final class FlatMtl {
         this.flatAggregator = flatAggregator;
     }
 
+    /** Passes the re-evaluated losses to both aggregators (FAMO), if they want them. */
+    public void afterUpdate(double[] lossesAfterUpdate) {
+        if (lossAggregator.wantsLossesAfterUpdate()) lossAggregator.afterUpdate(lossesAfterUpdate);
+        if (flatAggregator != null && flatAggregator.wantsLossesAfterUpdate()) flatAggregator.afterUpdate(lossesAfterUpdate);
+    }
+
     /** Both aggregators' state, under {@code loss.} and {@code flat.}. */
     public java.util.Map<String, double[]> state() {
         var s = new java.util.LinkedHashMap<String, double[]>(WeightingState.prefixed("loss.", lossAggregator.state()));
