@@ -45,6 +45,8 @@ class MtlCommandTest {
                 "--validation-size", "64", "--test-size", "128", "--threads", "1", "--runs", tmp.toString());
         assertTrue(bad.code() != 0);
         assertTrue(bad.err().contains("k must be between 1 and experts=4, got k=9"), bad.err());
+        var stray = MainTest.run("mtl", "train", "--arch", "hps", "-O", "k=2", "--epochs", "1", "--runs", tmp.toString());
+        assertTrue(stray.code() != 0 && stray.err().contains("unknown option 'k' for hps"), stray.err());
     }
 
     @Test
@@ -52,6 +54,49 @@ class MtlCommandTest {
         var r = MainTest.run("mtl", "train", "--arch", "moe", "--epochs", "1");
         assertTrue(r.code() != 0);
         assertTrue(r.err().contains("unknown architecture 'moe'") && r.err().contains("cross_stitch") && r.err().contains("dtrn"), r.err());
+    }
+
+    @Test
+    void compareTrainsStoredBaselinesAndTheGridThenReusesThem(@TempDir Path tmp) throws Exception {
+        assumeTrue(FashionMnistLoader.find() != null, "Fashion-MNIST not installed");
+        String[] common = {"mtl", "compare", "--suite", "multi-fashion", "--epochs", "1", "--train-size", "256", "--validation-size", "64",
+                "--test-size", "128", "--batch", "64", "--threads", "1", "--seeds", "2", "--runs", tmp.toString()};
+        var r = MainTest.run(concat(common, "--weightings", "ew,pcgrad+fmtl"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("[8/8] grid/hps-pcgrad+fmtl(0.05)-seed1"), r.out());
+        assertTrue(r.out().contains("single-task (hps ew)") && r.out().contains("Δm% (test)"), r.out());
+        assertTrue(r.out().contains("hps pcgrad+fmtl(0.05)"), r.out());
+        // a second comparison with one more method reuses the baselines and the ew runs
+        var r2 = MainTest.run(concat(common, "--weightings", "ew,uw"));
+        assertEquals(0, r2.code(), r2.err());
+        assertTrue(r2.out().contains("stl/L-seed0 (stored)") && r2.out().contains("grid/hps-ew-seed1 (stored)"), r2.out());
+        assertTrue(!r2.out().contains("grid/hps-uw-seed0 (stored)"), r2.out());
+        try (var runs = Files.list(tmp)) {
+            Path run = runs.filter(p -> p.getFileName().toString().contains("mtl-compare")).findFirst().orElseThrow();
+            String html = Files.readString(run.resolve("report.html"));
+            assertTrue(html.contains("Task weights: hps ew"), "weight trajectories in the report");
+            assertTrue(html.contains("L test accuracy"), "a bar chart per task");
+        }
+    }
+
+    @Test
+    void singleTaskRunAndSamOptionFromTheCommandLine(@TempDir Path tmp) {
+        assumeTrue(FashionMnistLoader.find() != null, "Fashion-MNIST not installed");
+        var r = MainTest.run("mtl", "train", "--suite", "multi-fashion", "--tasks", "R", "--weighting", "pcgrad", "--sam", "0.05",
+                "--sam-kind", "sam", "--epochs", "1", "--train-size", "256", "--validation-size", "64", "--test-size", "128", "--batch", "64",
+                "--threads", "1", "--runs", tmp.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("pcgrad+sam(0.05); tasks [R]"), r.out());
+        assertTrue(r.out().contains("no single-task baseline given"), r.out());
+        var bad = MainTest.run("mtl", "train", "--tasks", "X", "--epochs", "1", "--train-size", "256", "--validation-size", "64",
+                "--test-size", "128", "--threads", "1", "--runs", tmp.toString());
+        assertTrue(bad.code() != 0 && bad.err().contains("L, R"), bad.err());
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test

@@ -27,9 +27,25 @@
  * representation, per-task outputs and an optional auxiliary loss ({@link dev.polymath.nn.mtl.arch.MtlNet}),
  * which {@link dev.polymath.nn.mtl.MtlStep} adds to the objective outside the weighting method.
  *
+ * <h2>Sharpness-aware steps</h2>
+ * {@link dev.polymath.nn.mtl.Sharpness}: F-MTL (per-task perturbations of the shared parameters and each head,
+ * loss and flat gradients aggregated separately by two instances of the method,
+ * {@link dev.polymath.nn.mtl.weighting.FlatMtl}) or plain SAM (one perturbation along the summed gradient),
+ * around any weighting method; a second forward/backward pass per task (F-MTL) or per step (SAM).
+ *
  * <h2>Training</h2>
- * {@link dev.polymath.nn.mtl.MtlTrainer}: epochs, per-task evaluation with the tasks' metrics, Δm% against an
- * explicit baseline, early stopping, safetensors checkpoints with exact resume; data from
- * {@link dev.polymath.nn.mtl.data.MtlDataset}, e.g. {@link dev.polymath.nn.mtl.data.MultiFashion}.
+ * {@link dev.polymath.nn.mtl.MtlTrainer}: epochs, per-task evaluation with the tasks' metrics and validation
+ * loss, Δm% (primary metrics) against explicit single-task baselines, selection and early stopping on it (or,
+ * without a baseline, on the validation loss, which the result says), safetensors checkpoints with the
+ * weighting method's state and the per-step weight trajectory, exact resume. Data come as
+ * {@link dev.polymath.nn.mtl.data.MtlSplit}s: one dataset labelled for every task (Multi-Fashion) or one
+ * dataset per task (text suites; one batch per task per step).
+ *
+ * <h2>Suites</h2>
+ * {@link dev.polymath.nn.mtl.suite.MtlSuites}: {@code multi-fashion}, {@code tweeteval} (six tasks, official
+ * metrics) and {@code clinc150-domains} (ten 15-way tasks), the text ones on frozen sentence embeddings given
+ * by a {@link dev.polymath.nn.mtl.suite.TextEmbedder}; {@link dev.polymath.nn.mtl.suite.MtlExperiment} trains
+ * one configuration, {@link dev.polymath.nn.mtl.suite.ResultStore} keeps finished runs and single-task
+ * baselines for {@code polymath mtl compare}.
  */
 package dev.polymath.nn.mtl;

@@ -8,7 +8,9 @@ import dev.polymath.nn.mtl.arch.Architectures;
 import dev.polymath.nn.mtl.arch.Backbones;
 import dev.polymath.nn.mtl.arch.MtlNet;
 import dev.polymath.nn.mtl.arch.NetSpec;
+import dev.polymath.nn.mtl.data.MtlSplit;
 import dev.polymath.nn.mtl.data.MultiFashion;
+import dev.polymath.nn.mtl.weighting.WeightingRegistry;
 import dev.polymath.nn.mtl.weighting.GradientMode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,6 +86,64 @@ class MtlTrainerTest {
         assertEquals(x.meta("optimizer_steps"), y.meta("optimizer_steps"));
         assertArrayEquals(x.data("parameters"), y.data("parameters"), 0f, "bit-identical parameters after epoch 1");
         assertArrayEquals(x.data("optimizer.v"), y.data("optimizer.v"), 0f);
+    }
+
+    /**
+     * Stateful weighting methods (DWA's loss history from epochs 0 and 1 decides epoch 2's weights; UW's
+     * log-variances and their Adam; FAMO's logits) and F-MTL's two aggregators: stopping after two epochs and
+     * resuming for the third gives exactly the parameters, method state and weight trajectory of three
+     * uninterrupted epochs.
+     */
+    @Test
+    void resumeRestoresWeightingStateAndReproducesTheUninterruptedRun(@TempDir Path tmp) {
+        var small = MtlSplit.shared(data.get("train").range("train", 0, 384));
+        for (String method : List.of("dwa", "uw", "famo", "uw+fmtl")) {
+            Sharpness sam = method.endsWith("+fmtl") ? Sharpness.fmtl(0.05) : Sharpness.NONE;
+            String name = method.replace("+fmtl", "");
+            Path a = tmp.resolve(method + "-straight"), b = tmp.resolve(method + "-resumed");
+            MtlTrainer.Result straight;
+            try (NDManager root = Engines.pytorch(1).newBaseManager(); MtlNet net = lenet(root, 4)) {
+                straight = new MtlTrainer(new MtlTrainer.Config(3, 64, 1e-3, 0, 4, 0, a, false, sam))
+                        .train(root, net, WeightingRegistry.factory(name), small, null, null, null, null);
+            }
+            try (NDManager root = Engines.pytorch(1).newBaseManager(); MtlNet net = lenet(root, 4)) {
+                new MtlTrainer(new MtlTrainer.Config(2, 64, 1e-3, 0, 4, 0, b, false, sam))
+                        .train(root, net, WeightingRegistry.factory(name), small, null, null, null, null);
+            }
+            MtlTrainer.Result resumed;
+            try (NDManager root = Engines.pytorch(1).newBaseManager(); MtlNet net = lenet(root, 999)) {
+                resumed = new MtlTrainer(new MtlTrainer.Config(3, 64, 1e-3, 0, 4, 0, b, true, sam))
+                        .train(root, net, WeightingRegistry.factory(name), small, null, null, null, null);
+            }
+            var x = Checkpoint.read(a.resolve("last.safetensors"));
+            var y = Checkpoint.read(b.resolve("last.safetensors"));
+            assertEquals(1, resumed.epochs().size(), method);
+            assertArrayEquals(x.data("parameters"), y.data("parameters"), 0f, method + ": bit-identical parameters");
+            assertEquals(x.meta("weighting_state"), y.meta("weighting_state"), method + ": identical method state");
+            assertTrue(x.meta("weighting_state").length() > 10, method + " has state: " + x.meta("weighting_state"));
+            assertEquals(straight.stepWeights().length, resumed.stepWeights().length, method);
+            for (int i = 0; i < straight.stepWeights().length; i++) {
+                assertArrayEquals(straight.stepWeights()[i], resumed.stepWeights()[i], 0f, method + " weights at step " + i);
+            }
+            if (name.equals("dwa")) {
+                float[] last = straight.stepWeights()[straight.stepWeights().length - 1];
+                assertTrue(last[0] != 1f, "DWA weights in epoch 2 come from the loss history: " + java.util.Arrays.toString(last));
+            }
+        }
+    }
+
+    @Test
+    void withoutBaselineSelectionSaysSoAndUsesValidationLoss() {
+        try (NDManager root = Engines.pytorch(1).newBaseManager(); MtlNet net = lenet(root, 2)) {
+            var res = new MtlTrainer(new MtlTrainer.Config(2, 64, 1e-3, 0, 2, 0, null, false))
+                    .train(root, net, TestWeightings.equal(GradientMode.LOSSES), data.get("train").range("train", 0, 256),
+                            data.get("validation").range("validation", 0, 256), null, null, null);
+            assertTrue(res.selection().contains("no single-task baseline"), res.selection());
+            for (var e : res.epochs()) {
+                double meanVal = (e.validationLosses()[0] + e.validationLosses()[1]) / 2;
+                assertEquals(-meanVal, e.score(), 1e-12);
+            }
+        }
     }
 
     @Test

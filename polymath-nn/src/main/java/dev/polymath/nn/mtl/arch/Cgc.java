@@ -24,8 +24,13 @@ public final class Cgc implements Architecture {
     }
 
     @Override
+    public java.util.Set<String> options() {
+        return Set.of("shared-experts", "task-experts");
+    }
+
+    @Override
     public MtlNet build(NetSpec spec, NDManager manager) {
-        spec.requireKnownOptions(name(), Set.of("shared-experts", "task-experts"));
+        spec.requireKnownOptions(name(), options());
         return Ple.Net.create(name(), spec, manager, 1);
     }
 }

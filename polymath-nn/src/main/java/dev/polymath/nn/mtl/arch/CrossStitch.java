@@ -33,8 +33,13 @@ public final class CrossStitch implements Architecture {
     }
 
     @Override
+    public java.util.Set<String> options() {
+        return Set.of("stitch-self");
+    }
+
+    @Override
     public MtlNet build(NetSpec spec, NDManager manager) {
-        spec.requireKnownOptions(name(), Set.of("stitch-self"));
+        spec.requireKnownOptions(name(), options());
         double self = spec.doubleOption("stitch-self", 0.9);
         if (!(self >= 0 && self <= 1)) throw new IllegalArgumentException(name() + ": stitch-self must be in [0, 1], got " + self);
         int T = spec.tasks();

@@ -39,8 +39,13 @@ public final class DSelectK implements Architecture {
     }
 
     @Override
+    public java.util.Set<String> options() {
+        return Set.of("experts", "k", "gamma", "entropy-weight");
+    }
+
+    @Override
     public MtlNet build(NetSpec spec, NDManager manager) {
-        spec.requireKnownOptions(name(), Set.of("experts", "k", "gamma", "entropy-weight"));
+        spec.requireKnownOptions(name(), options());
         int experts = spec.intOption("experts", 4);
         int k = spec.intOption("k", 2);
         double gamma = spec.doubleOption("gamma", 1.0);

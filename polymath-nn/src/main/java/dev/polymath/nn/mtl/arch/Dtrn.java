@@ -32,8 +32,13 @@ public final class Dtrn implements Architecture {
     }
 
     @Override
+    public java.util.Set<String> options() {
+        return Set.of("se-reduction", "tower");
+    }
+
+    @Override
     public MtlNet build(NetSpec spec, NDManager manager) {
-        spec.requireKnownOptions(name(), Set.of("se-reduction", "tower"));
+        spec.requireKnownOptions(name(), options());
         int width = spec.backbone().outputWidth();
         int reduction = spec.intOption("se-reduction", 4);
         int tower = spec.intOption("tower", width);

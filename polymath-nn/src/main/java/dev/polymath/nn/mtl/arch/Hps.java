@@ -21,8 +21,13 @@ public final class Hps implements Architecture {
     }
 
     @Override
+    public java.util.Set<String> options() {
+        return java.util.Set.of();
+    }
+
+    @Override
     public MtlNet build(NetSpec spec, NDManager manager) {
-        spec.requireKnownOptions(name(), java.util.Set.of());
+        spec.requireKnownOptions(name(), options());
         var b = Parameters.builder(spec.seed());
         Backbone.Instance trunk = spec.backbone().declare(b, "shared.", -1);
         int width = spec.backbone().outputWidth();

@@ -26,8 +26,13 @@ public final class Mmoe implements Architecture {
     }
 
     @Override
+    public java.util.Set<String> options() {
+        return java.util.Set.of("experts");
+    }
+
+    @Override
     public MtlNet build(NetSpec spec, NDManager manager) {
-        spec.requireKnownOptions(name(), java.util.Set.of("experts"));
+        spec.requireKnownOptions(name(), options());
         int experts = spec.intOption("experts", 4);
         if (experts < 1) throw new IllegalArgumentException("experts must be >= 1, got " + experts);
         var b = Parameters.builder(spec.seed());

@@ -39,8 +39,13 @@ public final class Ple implements Architecture {
     }
 
     @Override
+    public java.util.Set<String> options() {
+        return OPTIONS;
+    }
+
+    @Override
     public MtlNet build(NetSpec spec, NDManager manager) {
-        spec.requireKnownOptions(name(), OPTIONS);
+        spec.requireKnownOptions(name(), options());
         return Net.create(name(), spec, manager, spec.intOption("levels", 2));
     }
 

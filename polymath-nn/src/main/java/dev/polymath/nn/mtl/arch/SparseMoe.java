@@ -47,8 +47,13 @@ public final class SparseMoe implements Architecture {
     }
 
     @Override
+    public java.util.Set<String> options() {
+        return Set.of("experts", "k", "noise", "capacity-factor", "balance-weight");
+    }
+
+    @Override
     public MtlNet build(NetSpec spec, NDManager manager) {
-        spec.requireKnownOptions(name(), Set.of("experts", "k", "noise", "capacity-factor", "balance-weight"));
+        spec.requireKnownOptions(name(), options());
         int experts = spec.intOption("experts", 4);
         int k = spec.intOption("k", 2);
         boolean noise = spec.booleanOption("noise", true);

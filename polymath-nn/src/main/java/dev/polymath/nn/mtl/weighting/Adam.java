@@ -38,6 +38,19 @@ public final class Adam {
         this.v = new double[size];
     }
 
+    /** Moments and step count, for {@link Weighting#state()}. */
+    void saveTo(java.util.Map<String, double[]> state, String prefix) {
+        state.put(prefix + "m", m.clone());
+        state.put(prefix + "v", v.clone());
+        state.put(prefix + "t", new double[] {t});
+    }
+
+    void restoreFrom(String method, java.util.Map<String, double[]> state, String prefix) {
+        System.arraycopy(WeightingState.get(method, state, prefix + "m", m.length), 0, m, 0, m.length);
+        System.arraycopy(WeightingState.get(method, state, prefix + "v", v.length), 0, v, 0, v.length);
+        t = (long) WeightingState.get(method, state, prefix + "t", 1)[0];
+    }
+
     /** One update of {@code params} in place with gradient {@code grad}. */
     public void step(double[] params, double[] grad) {
         t++;

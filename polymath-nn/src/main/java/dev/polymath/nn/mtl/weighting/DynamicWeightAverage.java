@@ -43,6 +43,18 @@ public final class DynamicWeightAverage extends AbstractWeighting {
     }
 
     @Override
+    public java.util.Map<String, double[]> state() {
+        var s = new java.util.LinkedHashMap<String, double[]>();
+        averages.saveTo(s, "epoch_loss.");
+        return s;
+    }
+
+    @Override
+    public void restoreState(java.util.Map<String, double[]> state) {
+        averages.restoreFrom(name(), state, "epoch_loss.");
+    }
+
+    @Override
     protected WeightingResult compute(WeightingInput input) {
         int e = input.epoch();
         double[] w = ones(tasks);

@@ -70,6 +70,22 @@ public final class Famo extends AbstractWeighting {
     }
 
     @Override
+    public java.util.Map<String, double[]> state() {
+        var s = new java.util.LinkedHashMap<String, double[]>();
+        s.put("logits", logits.clone());
+        if (pendingLosses != null) s.put("pending_losses", pendingLosses.clone());
+        adam.saveTo(s, "adam.");
+        return s;
+    }
+
+    @Override
+    public void restoreState(java.util.Map<String, double[]> state) {
+        logits = WeightingState.get(name(), state, "logits", tasks);
+        pendingLosses = state.containsKey("pending_losses") ? WeightingState.get(name(), state, "pending_losses", tasks) : null;
+        adam.restoreFrom(name(), state, "adam.");
+    }
+
+    @Override
     protected WeightingResult compute(WeightingInput input) {
         if (pendingLosses != null) update(input.losses()); // fallback: no afterUpdate since the last step
         double[] z = scaledSoftmax(logits, 1.0);

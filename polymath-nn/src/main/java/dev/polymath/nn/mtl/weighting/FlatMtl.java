@@ -60,9 +60,42 @@ public final class FlatMtl {
     }
 
     public FlatMtl(Supplier<? extends Weighting> aggregator, Params params) {
+        this(aggregator.get(), params.variant() == Variant.SEPARATE ? aggregator.get() : null, params);
+    }
+
+    /**
+     * From two instances of the same aggregator: one for the loss gradients, one for the flat gradients
+     * ({@code null} for {@link Variant#DIRECT}); they must not be the same object (each keeps its own state).
+     */
+    public FlatMtl(Weighting lossAggregator, Weighting flatAggregator, Params params) {
+        if ((params.variant() == Variant.SEPARATE) != (flatAggregator != null)) {
+            throw new IllegalArgumentException("the " + params.variant() + " variant needs " + (flatAggregator == null ? "a" : "no") + " second aggregator");
+        }
+        if (lossAggregator == flatAggregator) throw new IllegalArgumentException("the two aggregators must be separate instances");
+        if (flatAggregator != null && !flatAggregator.name().equals(lossAggregator.name())) {
+            throw new IllegalArgumentException("both aggregators must be the same method, got " + lossAggregator.name() + " and " + flatAggregator.name());
+        }
         this.params = params;
-        this.lossAggregator = aggregator.get();
-        this.flatAggregator = params.variant() == Variant.SEPARATE ? aggregator.get() : null;
+        this.lossAggregator = lossAggregator;
+        this.flatAggregator = flatAggregator;
+    }
+
+    /** Passes the re-evaluated losses to both aggregators (FAMO), if they want them. */
+    public void afterUpdate(double[] lossesAfterUpdate) {
+        if (lossAggregator.wantsLossesAfterUpdate()) lossAggregator.afterUpdate(lossesAfterUpdate);
+        if (flatAggregator != null && flatAggregator.wantsLossesAfterUpdate()) flatAggregator.afterUpdate(lossesAfterUpdate);
+    }
+
+    /** Both aggregators' state, under {@code loss.} and {@code flat.}. */
+    public java.util.Map<String, double[]> state() {
+        var s = new java.util.LinkedHashMap<String, double[]>(WeightingState.prefixed("loss.", lossAggregator.state()));
+        if (flatAggregator != null) s.putAll(WeightingState.prefixed("flat.", flatAggregator.state()));
+        return s;
+    }
+
+    public void restoreState(java.util.Map<String, double[]> state) {
+        lossAggregator.restoreState(WeightingState.under("loss.", state));
+        if (flatAggregator != null) flatAggregator.restoreState(WeightingState.under("flat.", state));
     }
 
     public Params params() {

@@ -56,6 +56,24 @@ public final class GradNorm extends RepresentationCapableWeighting {
     }
 
     @Override
+    public java.util.Map<String, double[]> state() {
+        var s = new java.util.LinkedHashMap<String, double[]>();
+        averages.saveTo(s, "epoch_loss.");
+        s.put("logits", logits.clone());
+        s.put("first_epoch", new double[] {firstEpoch});
+        adam.saveTo(s, "adam.");
+        return s;
+    }
+
+    @Override
+    public void restoreState(java.util.Map<String, double[]> state) {
+        averages.restoreFrom(name(), state, "epoch_loss.");
+        logits = WeightingState.get(name(), state, "logits", tasks);
+        firstEpoch = (int) WeightingState.get(name(), state, "first_epoch", 1)[0];
+        adam.restoreFrom(name(), state, "adam.");
+    }
+
+    @Override
     protected WeightingResult compute(WeightingInput input) {
         int e = input.epoch();
         double[] initial = e >= 1 && firstEpoch >= 0 && firstEpoch < e ? firstEpochMean() : null;

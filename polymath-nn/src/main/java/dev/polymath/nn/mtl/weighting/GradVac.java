@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * and the shared gradient is {@code sum_i pc_i}. Computed in Gram space per group. Weights: the effective
  * coefficients {@code sum_i c_ij} of the raw gradients (exact for one group; with several groups the
  * size-weighted mean over groups, for the record only). LibMTL reports ones. Orders come from
- * {@code Seeds.stream(seed, "gradvac")}. Parameter gradients only.
+ * a stream of (seed, step), so resuming needs no random state. Parameter gradients only.
  */
 public final class GradVac extends AbstractWeighting {
     /**
@@ -29,7 +29,6 @@ public final class GradVac extends AbstractWeighting {
     }
 
     private final Params params;
-    private SplittableRandom rng;
     private double[][][] rhoTarget; // [i][j][k]
 
     public GradVac() {
@@ -52,8 +51,30 @@ public final class GradVac extends AbstractWeighting {
 
     @Override
     protected void onReset() {
-        rng = Seeds.stream(seed, "gradvac");
         rhoTarget = null;
+    }
+
+    @Override
+    public java.util.Map<String, double[]> state() {
+        var s = new java.util.LinkedHashMap<String, double[]>();
+        if (rhoTarget == null) return s;
+        int groups = rhoTarget[0][0].length;
+        double[] flat = new double[tasks * tasks * groups];
+        for (int i = 0; i < tasks; i++) for (int j = 0; j < tasks; j++) System.arraycopy(rhoTarget[i][j], 0, flat, (i * tasks + j) * groups, groups);
+        s.put("targets", flat);
+        return s;
+    }
+
+    @Override
+    public void restoreState(java.util.Map<String, double[]> state) {
+        if (!state.containsKey("targets")) {
+            rhoTarget = null;
+            return;
+        }
+        double[] flat = WeightingState.get(name(), state, "targets", -1);
+        int groups = flat.length / (tasks * tasks);
+        rhoTarget = new double[tasks][tasks][];
+        for (int i = 0; i < tasks; i++) for (int j = 0; j < tasks; j++) rhoTarget[i][j] = java.util.Arrays.copyOfRange(flat, (i * tasks + j) * groups, (i * tasks + j + 1) * groups);
     }
 
     /** EMA targets phi[i][j][group] (a copy), or null before the first step. */
@@ -66,6 +87,7 @@ public final class GradVac extends AbstractWeighting {
 
     @Override
     protected WeightingResult compute(WeightingInput input) {
+        SplittableRandom rng = new SplittableRandom(Seeds.mix(Seeds.mix(seed, "gradvac"), input.step()));
         float[][] g = input.gradients();
         int p = g[0].length;
         int[] bounds = groupBounds(p);

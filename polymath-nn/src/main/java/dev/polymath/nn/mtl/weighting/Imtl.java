@@ -44,6 +44,20 @@ public final class Imtl extends RepresentationCapableWeighting {
         adam = new Adam(params.optimizer(), tasks);
     }
 
+    @Override
+    public java.util.Map<String, double[]> state() {
+        var s = new java.util.LinkedHashMap<String, double[]>();
+        s.put("scale", scale.clone());
+        adam.saveTo(s, "adam.");
+        return s;
+    }
+
+    @Override
+    public void restoreState(java.util.Map<String, double[]> state) {
+        scale = WeightingState.get(name(), state, "scale", tasks);
+        adam.restoreFrom(name(), state, "adam.");
+    }
+
     /** Current learned loss scales {@code s} (a copy). */
     public double[] scales() {
         return scale.clone();

@@ -68,6 +68,20 @@ public final class NashMtl extends AbstractWeighting {
     }
 
     @Override
+    public java.util.Map<String, double[]> state() {
+        var s = new java.util.LinkedHashMap<String, double[]>();
+        s.put("calls", new double[] {calls});
+        s.put("alpha", previous.clone());
+        return s;
+    }
+
+    @Override
+    public void restoreState(java.util.Map<String, double[]> state) {
+        calls = (long) WeightingState.get(name(), state, "calls", 1)[0];
+        previous = WeightingState.get(name(), state, "alpha", tasks);
+    }
+
+    @Override
     protected WeightingResult compute(WeightingInput input) {
         if (calls % params.updateWeightsEvery() == 0) {
             double[][] gram = GradMath.gram(input.gradients());

@@ -10,11 +10,10 @@ import java.util.SplittableRandom;
  * {@code pc_i -= (pc_i . g_j) / (||g_j||^2 + 1e-8) g_j}; the shared gradient is {@code sum_i pc_i}.
  * Computed entirely in the T x T Gram space (each {@code pc_i} is kept as coefficients over the original
  * gradients), then one combination pass; the weights are those coefficients summed over {@code i} (exactly
- * LibMTL's {@code batch_weight}). Orders come from {@code Seeds.stream(seed, "pcgrad")}. Parameter gradients
+ * LibMTL's {@code batch_weight}). Orders come from a stream of (seed, step), so resuming needs no random state. Parameter gradients
  * only (LibMTL rejects {@code rep_grad}).
  */
 public final class PcGrad extends AbstractWeighting {
-    private SplittableRandom rng;
 
     @Override
     public String name() {
@@ -26,13 +25,10 @@ public final class PcGrad extends AbstractWeighting {
         return GradientMode.PARAMETERS;
     }
 
-    @Override
-    protected void onReset() {
-        rng = Seeds.stream(seed, "pcgrad");
-    }
 
     @Override
     protected WeightingResult compute(WeightingInput input) {
+        SplittableRandom rng = new SplittableRandom(Seeds.mix(Seeds.mix(seed, "pcgrad"), input.step()));
         double[][] gram = GradMath.gram(input.gradients());
         int[][] orders = new int[tasks][];
         for (int i = 0; i < tasks; i++) {

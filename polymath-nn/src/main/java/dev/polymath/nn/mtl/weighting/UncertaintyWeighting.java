@@ -51,6 +51,20 @@ public final class UncertaintyWeighting extends AbstractWeighting {
     }
 
     @Override
+    public java.util.Map<String, double[]> state() {
+        var s = new java.util.LinkedHashMap<String, double[]>();
+        s.put("log_variance", logVariance.clone());
+        adam.saveTo(s, "adam.");
+        return s;
+    }
+
+    @Override
+    public void restoreState(java.util.Map<String, double[]> state) {
+        logVariance = WeightingState.get(name(), state, "log_variance", tasks);
+        adam.restoreFrom(name(), state, "adam.");
+    }
+
+    @Override
     protected WeightingResult compute(WeightingInput input) {
         double[] w = new double[tasks];
         double[] grad = new double[tasks];

@@ -65,4 +65,19 @@ public interface Weighting {
      * same batch with the updated parameters. No-op unless {@link #wantsLossesAfterUpdate()}.
      */
     default void afterUpdate(double[] lossesAfterUpdate) {}
+
+    /**
+     * Everything the method has learned or accumulated since {@link #reset} (UW's log-variances, DWA's loss
+     * history, FAMO's logits and pending losses, the state of its own optimizer, ...), as named arrays, so a
+     * checkpoint can save it and {@link #restoreState} can continue exactly; empty for stateless methods.
+     * Random choices are a pure function of (seed, step), so they need no state.
+     */
+    default java.util.Map<String, double[]> state() {
+        return java.util.Map.of();
+    }
+
+    /** Restores what {@link #state()} returned, after {@link #reset} with the same task count and seed. */
+    default void restoreState(java.util.Map<String, double[]> state) {
+        if (!state.isEmpty()) throw new IllegalArgumentException(name() + " keeps no state, got " + state.keySet());
+    }
 }

@@ -1,0 +1,20 @@
+package dev.polymath.nn.mtl.suite;
+
+/** A named multi-task benchmark: its data, backbone and default training settings. */
+public interface MtlSuite {
+    String name();
+
+    /** One line for listings. */
+    String description();
+
+    /** Whether {@link SuiteOptions#embedder()} is needed. */
+    boolean needsEmbedder();
+
+    /** Default training settings (the CLI's defaults for this suite). */
+    Defaults defaults();
+
+    LoadedSuite load(SuiteOptions options);
+
+    /** @param epochs maximum epochs; @param batch examples per step (per task for separate inputs); @param lr Adam */
+    record Defaults(int epochs, int batch, double lr, int patience) {}
+}
