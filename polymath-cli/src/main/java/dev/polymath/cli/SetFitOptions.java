@@ -28,10 +28,18 @@ final class SetFitOptions {
     @Option(names = "--setfit-head", description = "setfit: head fitted on the fine-tuned embeddings (default: logistic)")
     String head;
 
+    @Option(names = "--setfit-loss", description = "setfit: cosine (pairs), mnr (in-batch negatives) or triplet (batch-hard) (default: cosine)")
+    String loss;
+
+    @Option(names = "--setfit-pretrain-steps", description = "setfit: steps of unsupervised SimCSE pre-training on the unlabelled texts "
+            + "(fit: --pool; eval: the train split's texts) before the supervised stage; 0 = none (default: 0)")
+    Integer pretrainSteps;
+
     SetFit.Options options() {
         return new SetFit.Options(maxPairs != null ? maxPairs : D.maxPairs(), steps != null ? steps : D.maxSteps(),
                 batch != null ? batch : D.batchSize(), lr != null ? lr : D.learningRate(),
-                loraRank != null ? loraRank : D.loraRank(), head != null ? head : D.head());
+                loraRank != null ? loraRank : D.loraRank(), head != null ? head : D.head(),
+                loss != null ? SetFit.Loss.parse(loss) : D.loss(), pretrainSteps != null ? pretrainSteps : D.pretrainSteps());
     }
 
     /** The trainable (DJL) form of the encoder the options name; only the built-in MiniLM or a safetensors folder. */
