@@ -126,7 +126,8 @@ public record MetaProjection(int inputs, int outputs, float[] weight, float[] bi
     }
 
     /**
-     * Meta-trains on the train split of {@code source} embedded by {@code enc}, leaving out every class whose
+     * Meta-trains on the train split of {@code source} (or, when it has none, every split it has, e.g. the one split
+     * a reference such as {@code clinc150:train_10} selects) embedded by {@code enc}, leaving out every class whose
      * name is in {@code exclude} (the target's labels: the target classes never take part).
      */
     public static MetaProjection train(dev.polymath.core.task.Task source, dev.polymath.text.encoder.SentenceEncoder enc,
@@ -134,7 +135,9 @@ public record MetaProjection(int inputs, int outputs, float[] weight, float[] bi
         var excluded = new java.util.HashSet<>(exclude);
         var texts = new ArrayList<String>();
         var names = new ArrayList<String>();
-        for (var e : source.split(dev.polymath.core.task.Task.TRAIN)) {
+        var examples = source.hasSplit(dev.polymath.core.task.Task.TRAIN) ? source.split(dev.polymath.core.task.Task.TRAIN)
+                : source.splits().values().stream().flatMap(List::stream).toList();
+        for (var e : examples) {
             if (excluded.contains(e.label())) continue;
             texts.add(e.text());
             names.add(e.label());
