@@ -13,22 +13,22 @@ final class SetFitOptions {
     @Option(names = "--setfit-steps", description = "setfit: optimizer steps (default: 100)")
     Integer steps;
 
-    @Option(names = "--setfit-max-pairs", description = "setfit: cap on training pairs, half positive (default: 2000)")
+    @Option(names = "--setfit-max-pairs", description = "setfit: cosine loss only: cap on training pairs, half positive (default: 2000)")
     Integer maxPairs;
 
-    @Option(names = "--setfit-batch", description = "setfit: pairs per step (default: 16)")
+    @Option(names = "--setfit-batch", description = "setfit: pairs per step (default: 32; mnr/triplet: at most one per class)")
     Integer batch;
 
-    @Option(names = "--setfit-lr", description = "setfit: AdamW learning rate (default: 1e-4)")
+    @Option(names = "--setfit-lr", description = "setfit: AdamW learning rate (default: 2e-5)")
     Double lr;
 
-    @Option(names = "--setfit-lora-rank", description = "setfit: LoRA rank on every projection; 0 = full fine-tuning (default: 8)")
+    @Option(names = "--setfit-lora-rank", description = "setfit: LoRA rank on every projection; 0 = full fine-tuning (default: 0)")
     Integer loraRank;
 
-    @Option(names = "--setfit-head", description = "setfit: head fitted on the fine-tuned embeddings (default: logistic)")
+    @Option(names = "--setfit-head", description = "setfit: head fitted on the fine-tuned embeddings (default: prototype)")
     String head;
 
-    @Option(names = "--setfit-loss", description = "setfit: cosine (pairs), mnr (in-batch negatives) or triplet (batch-hard) (default: cosine)")
+    @Option(names = "--setfit-loss", description = "setfit: cosine (pairs), mnr (in-batch negatives) or triplet (batch-hard) (default: mnr)")
     String loss;
 
     @Option(names = "--setfit-pretrain-steps", description = "setfit: steps of unsupervised SimCSE pre-training on the unlabelled texts "

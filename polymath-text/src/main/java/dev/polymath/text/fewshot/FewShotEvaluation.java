@@ -243,6 +243,7 @@ public final class FewShotEvaluation {
 
     private static double mean(float[] a, int from, int to) {
         from = Math.max(0, from);
+        to = Math.min(a.length, to);
         double s = 0;
         for (int i = from; i < to; i++) s += a[i];
         return to > from ? s / (to - from) : Double.NaN;

@@ -44,7 +44,7 @@ class SetFitTest {
             String before = enc.identity().modelChecksum();
             int[] y = LabelIndex.of(labels).indicesOf(labels);
             double[] sep0 = separation(enc.encode(texts), y);
-            var r = SetFit.fit(enc, "minilm", texts, labels, SetFit.Options.defaults().withMaxSteps(30), 0);
+            var r = SetFit.fit(enc, "minilm", texts, labels, SetFit.Options.cosineLora().withMaxSteps(30), 0);
             double[] sep1 = separation(enc.encode(texts), y);
             System.out.printf("setfit: %d pairs, %d steps, loss %.4f -> %.4f; intra %.4f -> %.4f, inter %.4f -> %.4f%n",
                     r.pairs(), r.steps(), r.meanFirst(7), r.meanLast(7), sep0[0], sep1[0], sep0[1], sep1[1]);
@@ -112,7 +112,7 @@ class SetFitTest {
         try (var enc = BertSentenceEncoder.open(src, EncoderSettings.defaults().withThreads(1));
              var frozen = BertSentenceEncoder.open(src, EncoderSettings.defaults().withThreads(1))) {
             var r = SetFit.fit(enc, "minilm", texts, labels,
-                    SetFit.Options.defaults().withLoraRank(0).withLearningRate(2e-5).withMaxSteps(2).withBatchSize(4), 1);
+                    SetFit.Options.cosineLora().withLoraRank(0).withLearningRate(2e-5).withMaxSteps(2).withBatchSize(4), 1);
             assertEquals(2, r.steps());
             assertEquals(12, r.pairs()); // 2 x C(3,2) = 6 positives available (9 negatives): 6 + 6
             assertNotEquals(frozen.identity(), enc.identity());
