@@ -19,7 +19,7 @@ final class SetFitOptions {
     @Option(names = "--setfit-batch", description = "setfit: pairs per step (default: 32; mnr/triplet: at most one per class)")
     Integer batch;
 
-    @Option(names = "--setfit-lr", description = "setfit: AdamW learning rate (default: 2e-5)")
+    @Option(names = "--setfit-lr", description = "setfit: AdamW learning rate (default: 5e-5)")
     Double lr;
 
     @Option(names = "--setfit-lora-rank", description = "setfit: LoRA rank on every projection; 0 = full fine-tuning (default: 0)")

@@ -80,11 +80,11 @@ public final class SetFit {
 
         /**
          * The default recipe, the best measured on BANKING77/CLINC150 (docs/results/fewshot.md): full fine-tuning,
-         * in-batch negatives (MNR) over batches of 32 (anchor, positive) pairs of distinct classes, AdamW lr 2e-5,
+         * in-batch negatives (MNR) over batches of 32 (anchor, positive) pairs of distinct classes, AdamW lr 5e-5,
          * 100 steps, prototype head.
          */
         public static Options defaults() {
-            return new Options(2000, 100, 32, 2e-5, 0, "prototype", Loss.MNR, 0);
+            return new Options(2000, 100, 32, 5e-5, 0, "prototype", Loss.MNR, 0);
         }
 
         /** The default recipe with LoRA rank 8 (lr 1e-4, 200 steps): fewer trainable values, a little less accurate. */
