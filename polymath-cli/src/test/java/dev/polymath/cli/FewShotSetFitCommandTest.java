@@ -14,7 +14,7 @@ class FewShotSetFitCommandTest {
     @Test
     void fitsSavesAndPredicts(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("clf");
-        var r = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-steps", "3",
+        var r = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-steps", "3", "--setfit-batch", "8",
                 "--encoder-threads", "1", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("fitted setfit"), r.out());
