@@ -149,7 +149,10 @@ public final class SetFit {
         } else {
             batches = AnchorPositiveSampler.batches(y, o.batchSize(), o.maxSteps(), seed);
         }
-        if (o.pretrainSteps() > 0 && !pool.isEmpty()) pretrain(enc, pool, o, seed);
+        if (o.pretrainSteps() > 0) {
+            if (pool.isEmpty()) throw new IllegalArgumentException("unsupervised pre-training (" + o.pretrainSteps() + " steps) needs unlabelled texts; none given (fewshot fit: --pool)");
+            pretrain(enc, pool, o, seed);
+        }
         long[][] ids = enc.tokenize(texts);
         BertModel bert = enc.model();
         if (o.loraRank() > 0) bert.enableLora(LoraConfig.all(o.loraRank(), seed));
