@@ -181,6 +181,7 @@ public final class SetFit {
                     }
                     pos = to;
                     losses[steps++] = CosinePairLoss.trainStep(trainer, a, c, t);
+                    checkFinite(losses[steps - 1], steps, o);
                 }
             } else {
                 for (int[][] batch : batches) {
@@ -192,6 +193,7 @@ public final class SetFit {
                     }
                     if (o.loss() == Loss.MNR) {
                         losses[steps++] = MultipleNegativesRankingLoss.trainStep(trainer, a, c, MultipleNegativesRankingLoss.DEFAULT_SCALE);
+                        checkFinite(losses[steps - 1], steps, o);
                     } else {
                         long[][] all = new long[2 * b][];
                         int[] lab = new int[2 * b];
@@ -201,6 +203,7 @@ public final class SetFit {
                             lab[k] = lab[b + k] = y[batch[k][0]];
                         }
                         losses[steps++] = BatchHardTripletLoss.trainStep(trainer, all, lab, BatchHardTripletLoss.DEFAULT_MARGIN);
+                        checkFinite(losses[steps - 1], steps, o);
                     }
                 }
             }
@@ -210,6 +213,14 @@ public final class SetFit {
         var clf = FewShotClassifier.fit(enc, model, head, texts, labels, List.of(), seed);
         return new Result(clf, o.loss() == Loss.COSINE ? pairs.size() : batches.stream().mapToInt(b -> b.length).sum(), steps,
                 java.util.Arrays.copyOf(losses, steps));
+    }
+
+    /** Fails fast when training diverged (a NaN/infinite loss), instead of fitting a head on broken embeddings. */
+    private static void checkFinite(float loss, int step, Options o) {
+        if (!Float.isFinite(loss)) {
+            throw new IllegalStateException("setfit diverged: loss " + loss + " at step " + step + " (lr " + o.learningRate()
+                    + "); try a lower --setfit-lr");
+        }
     }
 
     /**
@@ -246,6 +257,7 @@ public final class SetFit {
                 for (int k = 0; k < b; k++) batch[k] = ids[order[pos + k]];
                 pos += b;
                 losses[step] = MultipleNegativesRankingLoss.trainStep(trainer, batch, batch, MultipleNegativesRankingLoss.DEFAULT_SCALE);
+                checkFinite(losses[step], step + 1, o);
             }
         } finally {
             if (bert.hasLora()) bert.mergeLora();
