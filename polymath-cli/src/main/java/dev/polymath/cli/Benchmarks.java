@@ -11,6 +11,7 @@ final class Benchmarks {
         return new BenchRegistry()
                 .register(new dev.polymath.text.bench.EncodeBench())
                 .register(new dev.polymath.text.bench.EncoderTrainBench())
+                .register(new dev.polymath.text.bench.FewShotBench())
                 .register(new dev.polymath.nn.meta.MamlSineBenchmark())
                 .register(new MtlStepBenchmark())
                 .register(new dev.polymath.merge.MergeBenchmark());

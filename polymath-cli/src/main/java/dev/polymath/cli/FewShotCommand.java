@@ -73,6 +73,9 @@ final class FewShotCommand implements Runnable {
         @Mixin
         SetFitOptions setfit = new SetFitOptions();
 
+        @Mixin
+        MetaSourceOptions meta = new MetaSourceOptions();
+
         @Override
         public Integer call() {
             FewShotMethods.check(method);
@@ -90,7 +93,7 @@ final class FewShotCommand implements Runnable {
                 var src = SetFitOptions.source(encoder);
                 try (var enc = BertSentenceEncoder.open(src, SetFitOptions.settings(encoder))) {
                     long t0 = System.nanoTime();
-                    var r = SetFit.fit(enc, encoder.model, texts, labels, setfit.options(), seed);
+                    var r = SetFit.fit(enc, encoder.model, texts, labels, poolTexts, setfit.options(), seed);
                     double ms = (System.nanoTime() - t0) / 1e6;
                     SetFit.save(r.classifier(), enc, src, out);
                     System.out.printf(Locale.ROOT, "fitted setfit (%d pairs, %d steps, loss %.4f -> %.4f, head %s) on %d examples of %d labels in %.0f ms; "
@@ -101,7 +104,10 @@ final class FewShotCommand implements Runnable {
             }
             try (var enc = encoder.open()) {
                 long t0 = System.nanoTime();
-                var clf = FewShotClassifier.fit(enc, encoder.model, FewShotMethods.get(method), texts, labels, poolTexts, seed);
+                var m = method.equals("meta")
+                        ? dev.polymath.text.fewshot.MetaMethod.with(meta.train(t, enc, seed, line -> System.err.println("fewshot: " + line)))
+                        : FewShotMethods.get(method);
+                var clf = FewShotClassifier.fit(enc, encoder.model, m, texts, labels, poolTexts, seed);
                 double ms = (System.nanoTime() - t0) / 1e6;
                 clf.save(out);
                 System.out.printf(Locale.ROOT, "fitted %s on %d examples of %d labels in %.0f ms; saved to %s%n",
@@ -182,6 +188,9 @@ final class FewShotCommand implements Runnable {
         SetFitOptions setfit = new SetFitOptions();
 
         @Mixin
+        MetaSourceOptions meta = new MetaSourceOptions();
+
+        @Mixin
         RunsOption runs = new RunsOption();
 
         @Override
@@ -203,6 +212,7 @@ final class FewShotCommand implements Runnable {
                 if (methods.stream().anyMatch(FewShotMethods::isSetFit)) {
                     eval.withSetFit(SetFitOptions.source(encoder), SetFitOptions.settings(encoder), setfit.options());
                 }
+                if (methods.contains("meta")) eval.withMeta(meta.train(t, enc, seed, line -> System.err.println("fewshot: " + line)));
                 var rows = eval.run(methods, shots, draws, seed);
                 var table = Table.builder("Few-shot accuracy (%) on " + t.name() + " " + testSplit + " (" + t.size(testSplit)
                         + " texts), encoder " + encoder.model)

@@ -13,25 +13,33 @@ final class SetFitOptions {
     @Option(names = "--setfit-steps", description = "setfit: optimizer steps (default: 100)")
     Integer steps;
 
-    @Option(names = "--setfit-max-pairs", description = "setfit: cap on training pairs, half positive (default: 2000)")
+    @Option(names = "--setfit-max-pairs", description = "setfit: cosine loss only: cap on training pairs, half positive (default: 2000)")
     Integer maxPairs;
 
-    @Option(names = "--setfit-batch", description = "setfit: pairs per step (default: 16)")
+    @Option(names = "--setfit-batch", description = "setfit: pairs per step (default: 32; mnr/triplet: at most one per class)")
     Integer batch;
 
-    @Option(names = "--setfit-lr", description = "setfit: AdamW learning rate (default: 1e-4)")
+    @Option(names = "--setfit-lr", description = "setfit: AdamW learning rate (default: 5e-5)")
     Double lr;
 
-    @Option(names = "--setfit-lora-rank", description = "setfit: LoRA rank on every projection; 0 = full fine-tuning (default: 8)")
+    @Option(names = "--setfit-lora-rank", description = "setfit: LoRA rank on every projection; 0 = full fine-tuning (default: 0)")
     Integer loraRank;
 
-    @Option(names = "--setfit-head", description = "setfit: head fitted on the fine-tuned embeddings (default: logistic)")
+    @Option(names = "--setfit-head", description = "setfit: head fitted on the fine-tuned embeddings (default: prototype)")
     String head;
+
+    @Option(names = "--setfit-loss", description = "setfit: cosine (pairs), mnr (in-batch negatives) or triplet (batch-hard) (default: mnr)")
+    String loss;
+
+    @Option(names = "--setfit-pretrain-steps", description = "setfit: steps of unsupervised SimCSE pre-training on the unlabelled texts "
+            + "(fit: --pool; eval: the train split's texts) before the supervised stage; 0 = none (default: 0)")
+    Integer pretrainSteps;
 
     SetFit.Options options() {
         return new SetFit.Options(maxPairs != null ? maxPairs : D.maxPairs(), steps != null ? steps : D.maxSteps(),
                 batch != null ? batch : D.batchSize(), lr != null ? lr : D.learningRate(),
-                loraRank != null ? loraRank : D.loraRank(), head != null ? head : D.head());
+                loraRank != null ? loraRank : D.loraRank(), head != null ? head : D.head(),
+                loss != null ? SetFit.Loss.parse(loss) : D.loss(), pretrainSteps != null ? pretrainSteps : D.pretrainSteps());
     }
 
     /** The trainable (DJL) form of the encoder the options name; only the built-in MiniLM or a safetensors folder. */

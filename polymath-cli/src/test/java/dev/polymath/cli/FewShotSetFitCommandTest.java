@@ -14,7 +14,7 @@ class FewShotSetFitCommandTest {
     @Test
     void fitsSavesAndPredicts(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("clf");
-        var r = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-steps", "3",
+        var r = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-steps", "3", "--setfit-batch", "8",
                 "--encoder-threads", "1", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("fitted setfit"), r.out());
@@ -25,6 +25,25 @@ class FewShotSetFitCommandTest {
         assertEquals(0, p.code(), p.err());
         assertEquals(2, p.out().strip().split("\n").length, p.out());
         assertTrue(p.out().startsWith("my card has not arrived yet\tcard_arrival\t"), p.out());
+    }
+
+    @Test
+    void metaFitsOnAnotherDatasetsClassesAndPredicts(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("meta");
+        // CLINC150 shares one intent name with BANKING77 (exchange_rate): it is left out
+        var r = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "meta", "--meta-source", "clinc150:train_10",
+                "--meta-steps", "20", "--encoder-threads", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("meta: embedding 1490 train texts of clinc150/intent (149 classes, target classes left out)"), r.err());
+        Path in = tmp.resolve("in.txt");
+        Files.writeString(in, "my card has not arrived yet\n");
+        var p = MainTest.run("fewshot", "predict", "--model", out.toString(), "--input", in.toString(), "--encoder-threads", "1");
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().startsWith("my card has not arrived yet\tcard_arrival\t"), p.out());
+        var self = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "meta", "--meta-source", "banking77",
+                "--encoder-threads", "1", "--out", tmp.resolve("x").toString());
+        assertTrue(self.code() != 0);
+        assertTrue(self.err().contains("is the target dataset itself"), self.err());
     }
 
     @Test

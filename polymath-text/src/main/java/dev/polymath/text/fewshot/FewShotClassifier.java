@@ -73,7 +73,7 @@ public final class FewShotClassifier {
     }
 
     /** Fits on embeddings already computed (the evaluation harness embeds each text once). */
-    static FewShotClassifier fit(SentenceEncoder enc, String model, FewShotMethod method, LabelIndex index, FloatMatrix support,
+    public static FewShotClassifier fit(SentenceEncoder enc, String model, FewShotMethod method, LabelIndex index, FloatMatrix support,
                                  int[] labels, FloatMatrix pool, long seed) {
         FloatMatrix labelEmb = method.needsLabelEmbeddings() ? enc.encode(Support.describe(index)) : null;
         var head = method.fit(new Support(support, labels, index, labelEmb, method.usesPool() ? pool : null, seed));

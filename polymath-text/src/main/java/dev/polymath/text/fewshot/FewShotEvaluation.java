@@ -54,6 +54,8 @@ public final class FewShotEvaluation {
     private dev.polymath.text.bert.BertSource setFitSource;
     private dev.polymath.text.encoder.EncoderSettings setFitSettings;
     private SetFit.Options setFitOptions = SetFit.Options.defaults();
+    private dev.polymath.text.bert.BertSource setFitStart;
+    private MetaProjection metaProjection;
     private FloatMatrix train;
     private List<Example> trainExamples;
 
@@ -74,7 +76,22 @@ public final class FewShotEvaluation {
         this.setFitSource = source;
         this.setFitSettings = settings;
         this.setFitOptions = options;
+        this.setFitStart = null;
         return this;
+    }
+
+    /** Enables {@code meta} in {@link #run} with this projection (meta-trained on other classes). */
+    public FewShotEvaluation withMeta(MetaProjection projection) {
+        this.metaProjection = projection;
+        return this;
+    }
+
+    private FewShotMethod method(String name) {
+        if (name.equals("meta")) {
+            if (metaProjection == null) throw new IllegalStateException("meta needs a meta-trained projection: call withMeta first");
+            return MetaMethod.with(metaProjection);
+        }
+        return FewShotMethods.get(name);
     }
 
     private void embedOnce() {
@@ -94,6 +111,7 @@ public final class FewShotEvaluation {
     public List<Row> run(List<String> methods, List<Integer> shots, int draws, long seed) {
         for (String m : methods) {
             FewShotMethods.check(m);
+            if (m.equals("meta") && metaProjection == null) throw new IllegalStateException("meta needs a meta-trained projection: call withMeta first");
             if (FewShotMethods.isSetFit(m) && setFitSource == null) {
                 throw new IllegalStateException("setfit needs a trainable model: call withSetFit first");
             }
@@ -161,7 +179,7 @@ public final class FewShotEvaluation {
                 predMs += r[2];
                 continue;
             }
-            FewShotMethod method = FewShotMethods.get(methodName);
+            FewShotMethod method = method(methodName);
             var fixedSupport = task.split(supports.startsWith("fixed ") ? supports.substring(6) : Task.TRAIN);
             int n = set.length, d = train.cols();
             float[] data = new float[n * d];
@@ -200,6 +218,37 @@ public final class FewShotEvaluation {
         return row;
     }
 
+    /**
+     * The model every SetFit fit starts from: {@code setFitSource}, or, with {@code pretrainSteps > 0}, that model
+     * after unsupervised pre-training on all train texts of the task (labels unused; CPFT's first stage), done
+     * once per evaluation since it does not depend on the support set.
+     */
+    private dev.polymath.text.bert.BertSource setFitStart(long seed) {
+        if (setFitStart != null) return setFitStart;
+        if (setFitOptions.pretrainSteps() == 0) return setFitStart = setFitSource;
+        var texts = trainExamples.stream().map(Example::text).toList();
+        log.accept("setfit: unsupervised pre-training on " + texts.size() + " train texts of " + task.name() + " ("
+                + setFitOptions.pretrainSteps() + " steps of " + setFitOptions.batchSize() + ")");
+        try (var enc = dev.polymath.text.bert.BertSentenceEncoder.open(setFitSource, setFitSettings)) {
+            long t0 = System.nanoTime();
+            float[] l = SetFit.pretrain(enc, texts, setFitOptions, seed);
+            log.accept(String.format(java.util.Locale.ROOT, "setfit: pre-training loss %.4f -> %.4f in %.0f s", mean(l, 0, 10),
+                    mean(l, l.length - 10, l.length), (System.nanoTime() - t0) / 1e9));
+            var s = setFitSource;
+            setFitStart = new dev.polymath.text.bert.BertSource(s.name() + "+simcse", s.config(), enc.model().exportWeights(),
+                    s.tokenizerJson(), s.tokenizerLabel(), s.defaultMaxLength());
+        }
+        return setFitStart;
+    }
+
+    private static double mean(float[] a, int from, int to) {
+        from = Math.max(0, from);
+        to = Math.min(a.length, to);
+        double s = 0;
+        for (int i = from; i < to; i++) s += a[i];
+        return to > from ? s / (to - from) : Double.NaN;
+    }
+
     /** Accuracy, fit ms and predict ms of SetFit on one support set, with a fresh model. */
     private double[] evaluateSetFit(int[] set, String supports, long seed) {
         var fixedSupport = task.split(supports.startsWith("fixed ") ? supports.substring(6) : Task.TRAIN);
@@ -210,18 +259,30 @@ public final class FewShotEvaluation {
             texts.add(e.text());
             labels.add(e.label());
         }
-        try (var enc = dev.polymath.text.bert.BertSentenceEncoder.open(setFitSource, setFitSettings)) {
+        var start = setFitStart(seed);
+        try (var enc = dev.polymath.text.bert.BertSentenceEncoder.open(start, setFitSettings)) {
             long t0 = System.nanoTime();
-            var r = SetFit.fit(enc, model, texts, labels, setFitOptions, seed);
+            var r = SetFit.fit(enc, model, texts, labels, setFitOptions.withPretrainSteps(0), seed);
             long t1 = System.nanoTime();
             log.accept(String.format(java.util.Locale.ROOT, "setfit: %d pairs, %d steps, loss %.4f -> %.4f (first/last 10 steps)",
                     r.pairs(), r.steps(), r.meanFirst(10), r.meanLast(10)));
-            List<String> pred = r.classifier().predict(enc, testTexts);
+            FloatMatrix testEmb = enc.encode(testTexts);
+            List<String> pred = r.classifier().predict(testEmb);
             long t2 = System.nanoTime();
-            int correct = 0;
-            for (int i = 0; i < pred.size(); i++) if (pred.get(i).equals(task.labels().get(testLabels[i]))) correct++;
-            return new double[] {100.0 * correct / pred.size(), (t1 - t0) / 1e6, (t2 - t1) / 1e6};
+            double acc = accuracy(pred);
+            // the other head on the same fine-tuned encoder, for the record (costs one support embedding)
+            String other = setFitOptions.head().equals("prototype") ? "logistic" : "prototype";
+            var alt = FewShotClassifier.fit(enc, model, FewShotMethods.get(other), texts, labels, List.of(), seed);
+            log.accept(String.format(java.util.Locale.ROOT, "setfit: head %s %.2f, head %s %.2f", setFitOptions.head(), acc, other,
+                    accuracy(alt.predict(testEmb))));
+            return new double[] {acc, (t1 - t0) / 1e6, (t2 - t1) / 1e6};
         }
+    }
+
+    private double accuracy(List<String> pred) {
+        int correct = 0;
+        for (int i = 0; i < pred.size(); i++) if (pred.get(i).equals(task.labels().get(testLabels[i]))) correct++;
+        return 100.0 * correct / pred.size();
     }
 
     public static Map<String, Object> describe(Row r) {

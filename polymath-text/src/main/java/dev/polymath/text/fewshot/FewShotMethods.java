@@ -17,6 +17,7 @@ public final class FewShotMethods {
         METHODS.put("zeroshot", ZeroShotMethod::new);
         METHODS.put("raml", RamlMethod::new);
         METHODS.put("selftrain", SelfTrainMethod::new);
+        METHODS.put("meta", MetaMethod::new);
     }
 
     /**

@@ -38,6 +38,14 @@ class SetFitEvaluationTest {
             assertEquals("setfit", rows.get(1).method());
             double proto = rows.get(0).mean(), setfit = rows.get(1).mean();
             assertTrue(setfit > 60 && setfit > proto - 20, "setfit " + setfit + " vs prototype " + proto);
+
+            // with the unsupervised stage: done once on the train texts, then every support set starts from it
+            var log = new ArrayList<String>();
+            var eval2 = new FewShotEvaluation(t, Task.TEST, frozen, "minilm", log::add)
+                    .withSetFit(src, settings, SetFit.Options.defaults().withMaxSteps(3).withBatchSize(8).withPretrainSteps(2));
+            var rows2 = eval2.run(List.of("setfit"), List.of(5), 2, 0);
+            assertEquals(2, rows2.get(0).accuracies().size());
+            assertEquals(1, log.stream().filter(l -> l.startsWith("setfit: unsupervised pre-training on 60 train texts")).count(), log.toString());
         }
     }
 

@@ -44,7 +44,7 @@ class SetFitTest {
             String before = enc.identity().modelChecksum();
             int[] y = LabelIndex.of(labels).indicesOf(labels);
             double[] sep0 = separation(enc.encode(texts), y);
-            var r = SetFit.fit(enc, "minilm", texts, labels, SetFit.Options.defaults().withMaxSteps(30), 0);
+            var r = SetFit.fit(enc, "minilm", texts, labels, SetFit.Options.cosineLora().withMaxSteps(30), 0);
             double[] sep1 = separation(enc.encode(texts), y);
             System.out.printf("setfit: %d pairs, %d steps, loss %.4f -> %.4f; intra %.4f -> %.4f, inter %.4f -> %.4f%n",
                     r.pairs(), r.steps(), r.meanFirst(7), r.meanLast(7), sep0[0], sep1[0], sep0[1], sep1[1]);
@@ -77,6 +77,33 @@ class SetFitTest {
     }
 
     @Test
+    void inBatchNegativesAndTripletLossesAlsoSeparateTheSupportSet() {
+        var all = TextDatasets.banking77("train_5");
+        var texts = new ArrayList<String>();
+        var labels = new ArrayList<String>();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.labels()[i] < 6) {
+                texts.add(all.texts().get(i));
+                labels.add(all.labelNames().get(all.labels()[i]));
+            }
+        }
+        BertSource src = BertSource.builtinMiniLm();
+        int[] y = LabelIndex.of(labels).indicesOf(labels);
+        for (var loss : List.of(SetFit.Loss.MNR, SetFit.Loss.TRIPLET)) {
+            try (var enc = BertSentenceEncoder.open(src, EncoderSettings.defaults().withThreads(1))) {
+                double[] sep0 = separation(enc.encode(texts), y);
+                var r = SetFit.fit(enc, "minilm", texts, labels, SetFit.Options.defaults().withLoss(loss).withBatchSize(6).withMaxSteps(12), 0);
+                double[] sep1 = separation(enc.encode(texts), y);
+                System.out.printf("setfit %s: loss %.4f -> %.4f; intra %.4f -> %.4f, inter %.4f -> %.4f%n", loss, r.meanFirst(4), r.meanLast(4),
+                        sep0[0], sep1[0], sep0[1], sep1[1]);
+                assertEquals(12, r.steps());
+                assertEquals(72, r.pairs(), "12 batches of one pair from each of the 6 classes");
+                assertTrue(sep1[0] - sep1[1] > sep0[0] - sep0[1], loss + ": intra minus inter cosine should grow");
+            }
+        }
+    }
+
+    @Test
     void fullFineTuningTrainsEveryParameterAndTheFittedEncoderIsRequired() {
         var texts = List.of("where is my card", "my card has not arrived", "card still not here",
                 "what is the exchange rate", "exchange rate for euros", "how much is a dollar in pounds");
@@ -85,7 +112,7 @@ class SetFitTest {
         try (var enc = BertSentenceEncoder.open(src, EncoderSettings.defaults().withThreads(1));
              var frozen = BertSentenceEncoder.open(src, EncoderSettings.defaults().withThreads(1))) {
             var r = SetFit.fit(enc, "minilm", texts, labels,
-                    SetFit.Options.defaults().withLoraRank(0).withLearningRate(2e-5).withMaxSteps(2).withBatchSize(4), 1);
+                    SetFit.Options.cosineLora().withLoraRank(0).withLearningRate(2e-5).withMaxSteps(2).withBatchSize(4), 1);
             assertEquals(2, r.steps());
             assertEquals(12, r.pairs()); // 2 x C(3,2) = 6 positives available (9 negatives): 6 + 6
             assertNotEquals(frozen.identity(), enc.identity());
