@@ -47,7 +47,7 @@ import java.util.concurrent.Callable;
 @Command(name = "icl", mixinStandardHelpOptions = true,
         description = "In-context learning: evaluate a language model behind an OpenAI-compatible endpoint on MMLU, "
                 + "BIG-Bench Hard or the MMLU-Pro protocol with chosen demonstrations; render prompts.",
-        subcommands = {IclCommand.Eval.class, IclCommand.Render.class, IclCommand.Specs.class})
+        subcommands = {IclCommand.Eval.class, IclCommand.Render.class, IclCommand.Specs.class, IclOfflineCommand.class, IclMemoryCommand.class})
 public final class IclCommand implements Runnable {
 
     @CommandLine.Spec

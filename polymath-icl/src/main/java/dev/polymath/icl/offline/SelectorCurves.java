@@ -30,9 +30,10 @@ import java.util.Set;
  * split the meta-learning benchmarks use). Evaluation tasks are {@code ways}-way: the meta-test classes are
  * shuffled (seeded) into disjoint groups of {@code ways}, {@code partitions} times; a task's demonstration pool is
  * the train split of its classes, its queries are the test split of its classes, labels are 0..ways−1 in the
- * group's order. Every query of every task is answered with k demonstrations chosen by each selector;
- * {@code cross-task} draws from the other tasks of the same partition (their labels are their own task's
- * 0..ways−1, so they tell the learner nothing about the query's classes — which is the point of measuring it).
+ * group's order. Every query of every task is answered with k demonstrations chosen by each selector.
+ * {@code cross-task} draws from source tasks: the meta-train classes grouped (seeded, per partition) into
+ * {@code ways}-way tasks, each demonstration labelled 0..ways−1 in its own task's order — solved examples of
+ * other tasks, which tell the learner nothing about which label the query's class has (expected: chance).
  * Demonstrations reach the learner most relevant last (next to the query). The {@code learned} retriever is
  * trained per learner, UDR-style, on that learner's feedback over meta-train classes only
  * ({@link RetrieverTrainer}, {@link LearnerFeedback}), so no test class is seen in training.
@@ -74,22 +75,26 @@ public final class SelectorCurves {
         }
     }
 
-    /** Disjoint ways-way tasks over the meta-test classes, for each partition (leftover classes are dropped). */
-    static List<List<EvalTask>> tasks(Dataset data, List<String> testClasses, int ways, int partitions, long seed) {
-        if (testClasses.size() < ways) {
-            throw new IllegalArgumentException(data.name() + ": " + testClasses.size() + " meta-test classes, fewer than --ways " + ways);
+    /**
+     * Disjoint ways-way tasks over {@code classes}, for each partition (leftover classes are dropped); {@code kind}
+     * names them ({@code t} for evaluation tasks, {@code src} for cross-task source tasks).
+     */
+    static List<List<EvalTask>> tasks(Dataset data, List<String> classes0, String kind, int ways, int partitions, long seed) {
+        if (classes0.size() < ways) {
+            throw new IllegalArgumentException(data.name() + ": " + classes0.size() + " " + (kind.equals("t") ? "meta-test" : "meta-train")
+                    + " classes, fewer than --ways " + ways);
         }
         var out = new ArrayList<List<EvalTask>>();
         for (int p = 0; p < partitions; p++) {
-            var classes = new ArrayList<>(testClasses);
-            Seeds.shuffle(classes, Seeds.stream(seed, "icl/offline/" + data.name() + "/partition/" + p));
+            var classes = new ArrayList<>(classes0);
+            Seeds.shuffle(classes, Seeds.stream(seed, "icl/offline/" + data.name() + "/" + kind + "/partition/" + p));
             var part = new ArrayList<EvalTask>();
             for (int t = 0; t + ways <= classes.size(); t += ways) {
                 List<String> group = List.copyOf(classes.subList(t, t + ways));
                 Set<String> in = new HashSet<>(group);
                 var pool = data.train().stream().filter(e -> in.contains(e.label())).toList();
                 var queries = data.test().stream().filter(e -> in.contains(e.label())).toList();
-                part.add(new EvalTask(data.name() + "/p" + p + "/t" + part.size(), group, pool, queries));
+                part.add(new EvalTask(data.name() + "/p" + p + "/" + kind + part.size(), group, pool, queries));
             }
             out.add(part);
         }
@@ -115,7 +120,9 @@ public final class SelectorCurves {
 
     public static Outcome run(Dataset data, ClassSplit classes, List<InContextLearner> learners, Config cfg,
                               Runnable tick) {
-        var partitions = tasks(data, classes.test(), cfg.ways(), cfg.partitions(), cfg.seed());
+        var partitions = tasks(data, classes.test(), "t", cfg.ways(), cfg.partitions(), cfg.seed());
+        var sources = cfg.selectors().contains("cross-task")
+                ? tasks(data, classes.train(), "src", cfg.ways(), cfg.partitions(), cfg.seed()) : null;
         var retrievers = new LinkedHashMap<String, RetrieverTrainer.Trained>();
         if (cfg.selectors().contains(LearnedRetriever.NAME)) {
             for (InContextLearner l : learners) retrievers.put(l.name(), trainRetriever(data, classes.train(), l, cfg, null));
@@ -124,12 +131,16 @@ public final class SelectorCurves {
         var correct = new LinkedHashMap<String, List<Double>>();
         Map<String, List<Demo>> shared = new HashMap<>(); // selections of learner-independent selectors
         int queries = 0, taskCount = 0;
-        for (var part : partitions) {
+        for (int pi = 0; pi < partitions.size(); pi++) {
+            var part = partitions.get(pi);
             var pools = new LinkedHashMap<String, List<Example>>();
             var byName = new HashMap<String, EvalTask>();
-            for (EvalTask t : part) {
-                pools.put(t.name(), t.pool());
-                byName.put(t.name(), t);
+            for (EvalTask t : part) byName.put(t.name(), t);
+            if (sources != null) {
+                for (EvalTask t : sources.get(pi)) {
+                    pools.put(t.name(), t.pool());
+                    byName.put(t.name(), t);
+                }
             }
             Selectors.Config base = Selectors.Config.defaults().withEmbedder(data.embedder()).withLambda(cfg.mmrLambda())
                     .withCrossTaskInner(cfg.crossTaskInner()).withOtherTaskPools(pools);
