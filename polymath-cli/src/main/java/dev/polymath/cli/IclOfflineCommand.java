@@ -53,7 +53,7 @@ final class IclOfflineCommand implements Callable<Integer> {
     @Option(names = "--shots", split = ",", defaultValue = "1,2,4,8,16", description = "numbers of demonstrations (default: ${DEFAULT-VALUE})")
     List<Integer> shots;
 
-    @Option(names = "--ways", defaultValue = "5", description = "classes per evaluation task (default: ${DEFAULT-VALUE})")
+    @Option(names = "--ways", defaultValue = "4", description = "classes per evaluation task (default: ${DEFAULT-VALUE}, as the GPICL learner's default)")
     int ways;
 
     @Option(names = "--partitions", defaultValue = "3", description = "times the held-out classes are re-grouped into tasks (default: ${DEFAULT-VALUE})")
