@@ -89,6 +89,9 @@ final class IclOfflineCommand implements Callable<Integer> {
     @Option(names = "--retriever-lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
     double lr;
 
+    @Option(names = "--retriever-in-domain", description = "train the learned retriever on the train split of the evaluated classes (as UDR does) instead of the meta-train classes")
+    boolean inDomain;
+
     @Option(names = "--save-retrievers", paramLabel = "DIR", description = "also write each trained retriever as DIR/<dataset>-<learner>.safetensors")
     Path saveRetrievers;
 
@@ -107,7 +110,7 @@ final class IclOfflineCommand implements Callable<Integer> {
         var learnerList = new ArrayList<InContextLearner>();
         for (String l : learners) learnerList.add(l.equals(KernelVoteLearner.NAME) ? new KernelVoteLearner(temperature) : InContextLearners.create(l));
         var cfg = new SelectorCurves.Config(ways, partitions, shots, selectors, seed, lambda, crossTaskInner,
-                new RetrieverTrainer.Options(candidates, steps, batch, lr, 1.0, seed), retrieverQueries);
+                new RetrieverTrainer.Options(candidates, steps, batch, lr, 1.0, seed), retrieverQueries, inDomain);
         var config = new LinkedHashMap<String, Object>();
         config.put("datasets", datasets);
         config.put("learners", learners);
@@ -121,6 +124,7 @@ final class IclOfflineCommand implements Callable<Integer> {
         config.put("kernel_temperature", temperature);
         config.put("retriever", cfg.retriever().describe());
         config.put("retriever_queries", retrieverQueries);
+        config.put("retriever_in_domain", inDomain);
         config.put("encoder", encoder.model);
         try (Run run = Run.start(runs.dir(), "icl-offline", config, seed)) {
             for (String name : datasets) {
@@ -199,8 +203,10 @@ final class IclOfflineCommand implements Callable<Integer> {
             t.row(row);
         }
         int n = o.points().isEmpty() ? 0 : o.points().get(0).n();
+        String retriever = !cfg.selectors().contains("learned") ? ""
+                : " Learned retriever trained on " + (cfg.retrieverInDomain() ? "the train split of the evaluated intents." : "the meta-train intents only.");
         return t.note(String.format(Locale.ROOT, "%d tasks (%d partitions of the held-out intents), %d queries per cell; mean ± 95%% CI; "
-                + "chance = %.1f%%.", o.tasks(), cfg.partitions(), n, 100.0 / cfg.ways())).build();
+                + "chance = %.1f%%.", o.tasks(), cfg.partitions(), n, 100.0 / cfg.ways()) + retriever).build();
     }
 
     static LineChart chart(String dataset, SelectorCurves.Outcome o, List<InContextLearner> learners, SelectorCurves.Config cfg) {

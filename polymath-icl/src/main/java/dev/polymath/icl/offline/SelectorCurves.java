@@ -35,8 +35,9 @@ import java.util.Set;
  * {@code ways}-way tasks, each demonstration labelled 0..ways−1 in its own task's order — solved examples of
  * other tasks, which tell the learner nothing about which label the query's class has (expected: chance).
  * Demonstrations reach the learner most relevant last (next to the query). The {@code learned} retriever is
- * trained per learner, UDR-style, on that learner's feedback over meta-train classes only
- * ({@link RetrieverTrainer}, {@link LearnerFeedback}), so no test class is seen in training.
+ * trained per learner, UDR-style, on that learner's feedback ({@link RetrieverTrainer}, {@link LearnerFeedback}):
+ * by default over the meta-train classes only (no evaluated class is seen), or in-domain over the train split of
+ * the evaluated classes (as UDR trains on the target tasks; the test queries are still never seen).
  */
 public final class SelectorCurves {
     private SelectorCurves() {}
@@ -45,10 +46,13 @@ public final class SelectorCurves {
     public record Dataset(String name, List<Example> train, List<Example> test, Embedder embedder) {}
 
     /**
-     * @param retrieverQueries training queries for the learned retriever (sampled from the meta-train classes)
+     * @param retrieverQueries training queries for the learned retriever
+     * @param retrieverInDomain train the retriever on the train split of the evaluated (meta-test) classes, as UDR
+     *                          trains on the target tasks' training sets, instead of on the meta-train classes;
+     *                          test queries are never used either way
      */
     public record Config(int ways, int partitions, List<Integer> shots, List<String> selectors, long seed, double mmrLambda,
-                         String crossTaskInner, RetrieverTrainer.Options retriever, int retrieverQueries) {
+                         String crossTaskInner, RetrieverTrainer.Options retriever, int retrieverQueries, boolean retrieverInDomain) {
         public Config {
             if (ways < 2) throw new IllegalArgumentException("--ways must be >= 2, got " + ways);
             if (partitions < 1) throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
@@ -114,7 +118,7 @@ public final class SelectorCurves {
         var lists = RetrieverTrainer.lists(data.name() + "/meta-train", queries, pool, data.embedder(), Selectors::defaultText,
                 feedback, cfg.retriever().candidates(), null);
         var start = Projection.identity(data.embedder().dimension(), Map.of("embedder", data.embedder().name(),
-                "feedback", feedback.describe(), "trained_on", data.name() + " meta-train classes (" + trainClasses.size() + ")"));
+                "feedback", feedback.describe(), "trained_on", data.name() + " train split of " + trainClasses.size() + " classes"));
         return RetrieverTrainer.train(lists, start, cfg.retriever(), progress);
     }
 
@@ -125,7 +129,8 @@ public final class SelectorCurves {
                 ? tasks(data, classes.train(), "src", cfg.ways(), cfg.partitions(), cfg.seed()) : null;
         var retrievers = new LinkedHashMap<String, RetrieverTrainer.Trained>();
         if (cfg.selectors().contains(LearnedRetriever.NAME)) {
-            for (InContextLearner l : learners) retrievers.put(l.name(), trainRetriever(data, classes.train(), l, cfg, null));
+            List<String> on = cfg.retrieverInDomain() ? classes.test() : classes.train();
+            for (InContextLearner l : learners) retrievers.put(l.name(), trainRetriever(data, on, l, cfg, null));
         }
         // correct[learner][selector][k] -> 0/1 per query, in a fixed order
         var correct = new LinkedHashMap<String, List<Double>>();

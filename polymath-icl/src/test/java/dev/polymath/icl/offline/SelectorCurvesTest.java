@@ -50,7 +50,7 @@ class SelectorCurvesTest {
 
     static SelectorCurves.Config config(List<String> selectors) {
         return new SelectorCurves.Config(2, 2, List.of(1, 2, 4), selectors, 9, 0.5, "knn",
-                new RetrieverTrainer.Options(8, 40, 16, 5e-3, 1.0, 9), 80);
+                new RetrieverTrainer.Options(8, 40, 16, 5e-3, 1.0, 9), 80, false);
     }
 
     @Test
@@ -78,10 +78,19 @@ class SelectorCurvesTest {
     }
 
     @Test
+    void inDomainRetrieverTrainsOnTheEvaluatedClassesTrainSplit() {
+        var cfg = new SelectorCurves.Config(2, 1, List.of(1), List.of("learned"), 9, 0.5, "knn",
+                new RetrieverTrainer.Options(8, 40, 16, 5e-3, 1.0, 9), 80, true);
+        var out = SelectorCurves.run(clusters(), split(), List.of(new KernelVoteLearner()), cfg, null);
+        assertTrue(out.retrievers().get("kernel-vote").projection().metadata().get("trained_on").contains("4 classes"));
+        assertTrue(out.points().get(0).accuracy() > 0.85, out.points().toString());
+    }
+
+    @Test
     void badConfigurationsAreNamed() {
         var e = assertThrows(IllegalArgumentException.class, () -> config(List.of("nearest")));
         assertTrue(e.getMessage().contains("unknown selector 'nearest'"), e.getMessage());
-        var big = new SelectorCurves.Config(5, 1, List.of(1), List.of("random"), 1, 0.5, "random", RetrieverTrainer.Options.defaults(), 10);
+        var big = new SelectorCurves.Config(5, 1, List.of(1), List.of("random"), 1, 0.5, "random", RetrieverTrainer.Options.defaults(), 10, false);
         e = assertThrows(IllegalArgumentException.class, () -> SelectorCurves.run(clusters(), split(), List.of(new KernelVoteLearner()), big, null));
         assertTrue(e.getMessage().contains("4 meta-test classes, fewer than --ways 5"), e.getMessage());
     }
