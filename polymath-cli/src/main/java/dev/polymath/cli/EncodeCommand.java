@@ -56,7 +56,7 @@ public final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "Texts per forward pass. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime intra-op threads; 0 = all cores (or POLYMATH_THREADS).")
+    @Option(names = "--threads", defaultValue = "0", description = "Batches encoded side by side (one core each); 0 = all cores (or POLYMATH_THREADS).")
     int threads;
 
     @Option(names = "--pooling", defaultValue = "mean", paramLabel = "mean|cls", description = "Token pooling. Default: ${DEFAULT-VALUE}.")

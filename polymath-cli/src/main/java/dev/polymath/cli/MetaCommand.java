@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
 
 /** {@code polymath meta train|eval}: episodic meta-learning (ProtoNet, MAML, FOMAML, Reptile, ANIL, Meta-SGD). */
 @Command(name = "meta", description = "Meta-learning: episodic training and few-shot evaluation.",
-        subcommands = {MetaCommand.Train.class, MetaCommand.Eval.class})
+        subcommands = {MetaCommand.Train.class, MetaCommand.Eval.class, MetaIclCommand.class})
 final class MetaCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -91,8 +91,14 @@ final class MtlCommand implements Runnable {
         @Option(names = "--write-baseline", description = "write this run's test metrics as a baseline JSON file")
         Path writeBaseline;
 
-        @Option(names = "--experts", defaultValue = "4", description = "experts (mmoe)")
-        int experts;
+        @Option(names = "--experts", description = "experts (mmoe, dselect_k, sparse_moe; default 4)")
+        Integer experts;
+
+        @Option(names = {"-O", "--arch-option"}, paramLabel = "KEY=VALUE",
+                description = "architecture option, repeatable: cgc/ple shared-experts, task-experts, levels; dselect_k k, gamma, "
+                        + "entropy-weight; sparse_moe k, noise, capacity-factor, balance-weight; cross_stitch stitch-self; "
+                        + "dtrn se-reduction, tower")
+        Map<String, String> archOptions;
 
         @Option(names = "--checkpoints", description = "folder for last.safetensors (written every epoch)")
         Path checkpoints;
@@ -115,6 +121,7 @@ final class MtlCommand implements Runnable {
         public Integer call() throws Exception {
             if (!suite.equals("multi-fashion")) throw new IllegalArgumentException("unknown suite '" + suite + "'; known: multi-fashion");
             Weighting w = weighting(weighting);
+            Architectures.get(arch); // an unknown name fails here, listing the known ones, before any data is read
             int th = threads != null ? threads : Engines.defaultThreads();
             var config = new LinkedHashMap<String, Object>();
             config.put("suite", suite);
@@ -129,7 +136,9 @@ final class MtlCommand implements Runnable {
             config.put("validation_size", validationSize);
             config.put("test_size", testSize);
             config.put("tasks", tasks == null ? MultiFashion.TASKS : tasks);
-            config.put("experts", experts);
+            Map<String, String> archOpts = new java.util.TreeMap<>(archOptions == null ? Map.of() : archOptions);
+            if (experts != null) archOpts.put("experts", Integer.toString(experts));
+            config.put("arch_options", archOpts);
             config.put("threads", th);
             config.put("baseline", baseline == null ? null : baseline.toString());
             try (Run run = Run.start(runs.dir(), "mtl-train", config, seed);
@@ -146,7 +155,7 @@ final class MtlCommand implements Runnable {
                 Backbone bb = Backbones.lenet(MultiFashion.SIDE);
                 List<Integer> outputs = new ArrayList<>();
                 for (int t = 0; t < train.tasks().size(); t++) outputs.add(10);
-                MtlNet net = Architectures.get(arch).build(new NetSpec(bb, outputs, Map.of("experts", Integer.toString(experts)), seed), root);
+                MtlNet net = Architectures.get(arch).build(new NetSpec(bb, outputs, archOpts, seed), root);
                 out.println("model: " + net.describe() + ", " + net.parameters().size() + " parameters ("
                         + net.parameters().sharedSize() + " shared); weighting " + w.name() + "; Adam lr " + lr);
                 ScoreTable base = baseline == null ? null : readBaseline(baseline);

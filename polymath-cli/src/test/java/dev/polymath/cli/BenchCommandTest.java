@@ -25,7 +25,7 @@ class BenchCommandTest {
         var theirs = root.path("peer").path("figures").path("sentences_per_second");
         assertEquals("sentences/s", ours.path("unit").asText());
         assertTrue(ours.path("value").asDouble() > 0 && theirs.path("value").asDouble() > 0);
-        assertEquals(1, root.path("polymath").path("settings").path("onnx_intra_op_threads").asInt());
+        assertEquals(1, root.path("polymath").path("settings").path("encoder_threads").asInt());
         double ratio = root.path("ratio").path("sentences_per_second").asDouble();
         assertEquals(ours.path("value").asDouble() / theirs.path("value").asDouble(), ratio, 1e-9);
     }

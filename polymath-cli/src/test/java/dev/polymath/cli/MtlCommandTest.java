@@ -34,6 +34,27 @@ class MtlCommandTest {
     }
 
     @Test
+    void newArchitecturesTrainFromTheCommandLineWithTheirOptions(@TempDir Path tmp) {
+        assumeTrue(FashionMnistLoader.find() != null, "Fashion-MNIST not installed");
+        var r = MainTest.run("mtl", "train", "--arch", "sparse_moe", "--experts", "3", "-O", "k=1", "-O", "capacity-factor=1.5",
+                "--epochs", "1", "--train-size", "256", "--validation-size", "64", "--test-size", "128", "--batch", "64",
+                "--threads", "1", "--runs", tmp.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("sparse_moe(3 x lenet(36x36), top-1 noisy, capacity 1.5"), r.out());
+        var bad = MainTest.run("mtl", "train", "--arch", "dselect_k", "-O", "k=9", "--epochs", "1", "--train-size", "256",
+                "--validation-size", "64", "--test-size", "128", "--threads", "1", "--runs", tmp.toString());
+        assertTrue(bad.code() != 0);
+        assertTrue(bad.err().contains("k must be between 1 and experts=4, got k=9"), bad.err());
+    }
+
+    @Test
+    void unknownArchitectureListsTheKnownOnes() {
+        var r = MainTest.run("mtl", "train", "--arch", "moe", "--epochs", "1");
+        assertTrue(r.code() != 0);
+        assertTrue(r.err().contains("unknown architecture 'moe'") && r.err().contains("cross_stitch") && r.err().contains("dtrn"), r.err());
+    }
+
+    @Test
     void unknownWeightingIsAnErrorNotAStackTrace() {
         var r = MainTest.run("mtl", "train", "--weighting", "nope", "--epochs", "1");
         assertTrue(r.code() != 0);

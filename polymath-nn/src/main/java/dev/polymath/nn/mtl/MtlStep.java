@@ -25,6 +25,9 @@ import java.util.List;
  *   <li>{@link GradientMode#REPRESENTATION}: as above, but the per-task gradients are of the shared
  *       representation ({@code T x (B * width)}); the combined one is back-propagated through the shared part.</li>
  * </ul>
+ * An architecture's auxiliary loss ({@link MtlNet#auxiliaryLoss}: load balancing, entropy) is added to the
+ * objective in every mode: to the weighted sum, or, with per-task gradients, its own gradient is added to the
+ * combined one, so weighting methods see only the tasks.
  * A NaN or infinite loss throws {@link NonFiniteLossException} before anything is updated.
  * Every native tensor of the step lives in a {@link Graph} closed at the end of the step.
  */
@@ -93,6 +96,11 @@ public final class MtlStep {
                 values[t] = Graph.item(L[t]);
             }
             checkFinite(step, values);
+            PtNDArray aux = net.auxiliaryLoss(g);
+            if (aux != null && !Double.isFinite(Graph.item(aux))) {
+                throw new IllegalStateException("the auxiliary loss of " + net.describe() + " is " + Graph.item(aux) + " at step " + step
+                        + " (task losses " + java.util.Arrays.toString(values) + ")");
+            }
             WeightingResult decision;
             if (mode == GradientMode.LOSSES) {
                 decision = weighting.step(new WeightingInput(step, epoch, values.clone(), null));
@@ -102,6 +110,7 @@ public final class MtlStep {
                     PtNDArray term = w == 1.0 ? L[t] : g.scale(L[t], w);
                     total = total == null ? term : g.add(total, term);
                 }
+                if (aux != null) total = g.add(total, aux);
                 g.backward(total, false);
                 params.readGradients(g, p, grad);
             } else {
@@ -110,15 +119,18 @@ public final class MtlStep {
                 int width = mode == GradientMode.PARAMETERS ? params.sharedSize() : Math.toIntExact(rep.getShape().size());
                 if (taskGrads == null || taskGrads.length != T || taskGrads[0].length != width) taskGrads = new float[T][width];
                 for (int t = 0; t < T; t++) {
-                    g.backward(L[t], t < T - 1);
+                    boolean more = t < T - 1 || aux != null;
+                    g.backward(L[t], more);
                     if (mode == GradientMode.PARAMETERS) {
                         params.readGradients(g, p, 0, sharedIds, taskGrads[t]);
-                        if (t < T - 1) for (int id = 0; id < sharedIds; id++) Graph.zeroGradient(p[id]);
+                        if (more) for (int id = 0; id < sharedIds; id++) Graph.zeroGradient(p[id]);
                     } else {
                         Graph.copyTo(g.gradient(target), taskGrads[t], 0);
                         if (t < T - 1) Graph.zeroGradient(target);
                     }
                 }
+                // the architecture's own loss is not a task: its gradient goes on top of the method's decision
+                if (aux != null) g.backward(aux, true);
                 decision = weighting.step(new WeightingInput(step, epoch, values.clone(), taskGrads));
                 float[] combined = decision.sharedGradient() != null ? decision.sharedGradient() : weightedSum(decision.weights(), taskGrads);
                 if (combined.length != width) {
@@ -126,8 +138,13 @@ public final class MtlStep {
                             + ", expected " + width);
                 }
                 if (mode == GradientMode.PARAMETERS) {
-                    params.readGradients(g, p, sharedIds, params.specs().size(), grad);
-                    System.arraycopy(combined, 0, grad, 0, width);
+                    if (aux == null) {
+                        params.readGradients(g, p, sharedIds, params.specs().size(), grad);
+                        System.arraycopy(combined, 0, grad, 0, width);
+                    } else {
+                        params.readGradients(g, p, grad); // shared part: the auxiliary loss's gradient only
+                        for (int i = 0; i < width; i++) grad[i] += combined[i];
+                    }
                 } else {
                     g.backward(rep, g.floats(combined, rep.getShape().getShape()), false);
                     params.readGradients(g, p, grad);

@@ -21,9 +21,11 @@
  *
  * <h2>Architectures</h2>
  * {@link dev.polymath.nn.mtl.arch.Architecture} + {@link dev.polymath.nn.mtl.arch.Architectures}: hard
- * parameter sharing and MMoE over MLP, LeNet (36x36) and frozen-sentence-embedding MLP backbones; a network
- * exposes its shared representation and per-task outputs ({@link dev.polymath.nn.mtl.arch.MtlNet}), which is
- * what CGC/PLE, DSelect-k, sparse MoE, cross-stitch or DTRN need to plug in.
+ * parameter sharing, MMoE, CGC, PLE, DSelect-k, sparse top-k MoE (noisy gating, load balancing, capacity),
+ * cross-stitch and DTRN-style SE-re-weighted task bottoms, over MLP, LeNet (36x36) and
+ * frozen-sentence-embedding MLP backbones (each a sequence of stages). A network exposes its shared
+ * representation, per-task outputs and an optional auxiliary loss ({@link dev.polymath.nn.mtl.arch.MtlNet}),
+ * which {@link dev.polymath.nn.mtl.MtlStep} adds to the objective outside the weighting method.
  *
  * <h2>Training</h2>
  * {@link dev.polymath.nn.mtl.MtlTrainer}: epochs, per-task evaluation with the tasks' metrics, Δm% against an

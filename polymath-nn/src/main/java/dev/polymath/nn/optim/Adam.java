@@ -41,6 +41,11 @@ public final class Adam {
 
     /** One update of {@code params} in place from {@code grads} (same length). */
     public void step(float[] params, float[] grads) {
+        step(params, grads, lr);
+    }
+
+    /** One update with step size {@code lr} instead of the configured one (for learning-rate schedules). */
+    public void step(float[] params, float[] grads, double lr) {
         if (params.length != m.length || grads.length != m.length) {
             throw new IllegalArgumentException("expected " + m.length + " parameters and gradients, got "
                     + params.length + " and " + grads.length);

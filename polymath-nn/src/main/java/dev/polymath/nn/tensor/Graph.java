@@ -141,6 +141,23 @@ public final class Graph implements AutoCloseable {
         return own(JniUtils.maxPool(x, new Shape(kernel, kernel), new Shape(kernel, kernel), new Shape(0, 0), false));
     }
 
+    public PtNDArray softPlus(PtNDArray x) {
+        return own(JniUtils.softPlus(x));
+    }
+
+    public PtNDArray erf(PtNDArray x) {
+        return own(JniUtils.erf(x));
+    }
+
+    public PtNDArray log(PtNDArray x) {
+        return own(JniUtils.log(x));
+    }
+
+    /** Elementwise clamp to {@code [min, max]} (zero gradient outside). */
+    public PtNDArray clip(PtNDArray x, double min, double max) {
+        return own(JniUtils.clip(x, min, max));
+    }
+
     public PtNDArray softmax(PtNDArray x, long dim) {
         return own(JniUtils.softmax(x, dim, DataType.FLOAT32));
     }
@@ -178,6 +195,15 @@ public final class Graph implements AutoCloseable {
         return own(JniUtils.mul(a, b));
     }
 
+    public PtNDArray div(PtNDArray a, PtNDArray b) {
+        return own(JniUtils.div(a, b));
+    }
+
+    /** {@code a + c} for a constant {@code c}. */
+    public PtNDArray addScalar(PtNDArray a, double c) {
+        return add(a, scalar((float) c));
+    }
+
     public PtNDArray scale(PtNDArray a, double factor) {
         return mul(a, scalar((float) factor));
     }
@@ -192,6 +218,23 @@ public final class Graph implements AutoCloseable {
 
     public PtNDArray sum(PtNDArray x, long dim) {
         return own(JniUtils.sum(x, new long[] {dim}, false));
+    }
+
+    /** Product over {@code dim} (dropped). */
+    public PtNDArray prod(PtNDArray x, long dim) {
+        return own(JniUtils.prod(x, dim, false));
+    }
+
+    /** Values of {@code x} at int64 {@code index} along {@code dim} (differentiable in {@code x}). */
+    public PtNDArray gather(PtNDArray x, PtNDArray index, long dim) {
+        return own(JniUtils.gather(x, index, dim));
+    }
+
+    /** An int64 tensor holding a copy of {@code data}. */
+    public PtNDArray longs(long[] data, long... shape) {
+        PtNDArray a = own(JniUtils.createEmptyNdArray(manager, new Shape(shape), DataType.INT64, Device.cpu(), SparseFormat.DENSE));
+        JniUtils.getByteBuffer(a, true).order(ByteOrder.nativeOrder()).asLongBuffer().put(data, 0, Math.toIntExact(a.getShape().size()));
+        return a;
     }
 
     public PtNDArray mean(PtNDArray x) {

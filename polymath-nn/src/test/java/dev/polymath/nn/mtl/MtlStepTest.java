@@ -36,7 +36,11 @@ class MtlStepTest {
         final PtNDArray[][] ys = new PtNDArray[4][2];
 
         Rig(String arch, Weighting w, long seed) {
-            net = Architectures.get(arch).build(new NetSpec(Backbones.mlp(D, 8, 6), List.of(3, 4), Map.of("experts", "2"), seed), root);
+            this(arch, arch.equals("mmoe") ? Map.of("experts", "2") : Map.of(), w, seed);
+        }
+
+        Rig(String arch, Map<String, String> options, Weighting w, long seed) {
+            net = Architectures.get(arch).build(new NetSpec(Backbones.mlp(D, 8, 6), List.of(3, 4), options, seed), root);
             w.reset(2, seed);
             step = new MtlStep(net, w, new Adam(net.parameters().size(), 0.01), List.of(TaskLoss.CROSS_ENTROPY, TaskLoss.CROSS_ENTROPY),
                     List.of("a", "b"));

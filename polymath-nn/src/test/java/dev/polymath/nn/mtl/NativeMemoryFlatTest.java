@@ -28,4 +28,21 @@ class NativeMemoryFlatTest {
             }
         }
     }
+
+    @Test
+    void sparseMoeWithItsAuxiliaryLossStaysFlatToo() {
+        // routing builds masks and noise on the Java side every step and back-propagates an auxiliary loss
+        try (var r = new MtlStepTest.Rig("sparse_moe", ArchitecturesTrainingTest.options("sparse_moe"),
+                TestWeightings.equal(GradientMode.PARAMETERS), 1)) {
+            for (int i = 0; i < 4000; i++) r.run(i);
+            long start = NativeMemory.residentBytes();
+            long max = start;
+            for (int i = 4000; i < 6000; i++) {
+                r.run(i);
+                if (i % 100 == 0) max = Math.max(max, NativeMemory.residentBytes());
+            }
+            long growth = Math.max(max, NativeMemory.residentBytes()) - start;
+            assertTrue(growth < 4L << 20, "resident memory grew by " + (growth >> 10) + " KiB over 2000 steps");
+        }
+    }
 }

@@ -38,7 +38,7 @@ public final class EncodeBench implements Benchmark {
         common.put("machine", r.machine());
         var ours = new LinkedHashMap<String, Object>(common);
         ours.put("batch", r.batchSize());
-        ours.put("onnx_intra_op_threads", r.threads());
+        ours.put("encoder_threads", r.threads());
         var theirs = new LinkedHashMap<String, Object>(common);
         theirs.put("executor_threads", r.threads());
         theirs.put("batching", "none (one text per ONNX call, langchain4j default)");

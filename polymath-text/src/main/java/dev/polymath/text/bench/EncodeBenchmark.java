@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  *
  * <p>Protocol: both models are loaded and warmed up on the first 64 texts (not timed); then each embeds all
  * texts once, timed with {@link System#nanoTime()} around the call alone. Polymath runs with {@code threads}
- * ONNX Runtime intra-op threads; langchain4j gets an executor of {@code threads} threads (its own ONNX
+ * encoder threads (batches side by side, one ONNX Runtime thread each); langchain4j gets an executor of {@code threads} threads (its own ONNX
  * session keeps ONNX Runtime's default options). Polymath uses mean pooling + L2 normalization, max length
  * 256 (langchain4j splits texts over 510 tokens instead; BANKING77 has none).
  */

@@ -6,7 +6,7 @@ package dev.polymath.text.encoder;
  * @param batchSize  texts per forward pass (after sorting by length, so a batch holds texts of similar length)
  * @param maxLength  tokens per text including the special tokens; longer texts are truncated (counted, warned);
  *                   0 means the model's default (256 for all-MiniLM-L6-v2, as sentence-transformers)
- * @param threads    ONNX Runtime intra-op threads (inter-op is 1); 0 means {@code -Dpolymath.threads} or all cores
+ * @param threads    batches encoded side by side, one core each; 0 means {@code -Dpolymath.threads} or all cores
  * @param pooling    mean (attention-mask aware) or CLS
  * @param normalize  L2-normalize each sentence vector
  */

@@ -10,13 +10,19 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.polymath.text.FloatMatrix;
 import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
-import java.nio.LongBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A BERT-family sentence encoder on ONNX Runtime: tokenizes a list of texts in one native call, sorts them by
@@ -25,8 +31,8 @@ import java.util.Set;
  *
  * <p>Inputs are found by name: {@code input_ids} and {@code attention_mask} are required, {@code token_type_ids}
  * is fed (all zeros) when the graph has it. The output used is {@code last_hidden_state} (or
- * {@code token_embeddings}, else the first rank-3 float output). ONNX Runtime runs with the given number of
- * intra-op threads and one inter-op thread.
+ * {@code token_embeddings}, else the first rank-3 float output). With n threads, n workers run whole batches
+ * side by side on one ONNX Runtime session (one intra-op thread each).
  *
  * <p>Empty texts are allowed and encode as {@code [CLS] [SEP]} (what sentence-transformers does); null texts are
  * rejected. Texts longer than the max length are truncated; each {@code encode} call logs one warning with the
@@ -45,6 +51,11 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
     private final String outputName;
     private final boolean hasTokenTypes;
     private final boolean int32Inputs;
+    /** One set of input buffers per worker; a worker takes one for a whole encode call. */
+    private final LinkedBlockingQueue<OnnxInputBuffers> freeBuffers = new LinkedBlockingQueue<>();
+    /** Runs batches concurrently when threads > 1; null for one thread (batches run on the caller). */
+    private final ExecutorService workers;
+    private final Set<String> outputNames;
     private final int dimension;
     private final EncoderIdentity identity;
     private EncodeStats stats = EncodeStats.ZERO;
@@ -64,7 +75,10 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
         TextTokenizer t = null;
         try {
             var opts = new OrtSession.SessionOptions();
-            opts.setIntraOpNumThreads(threads);
+            // Parallel over batches, not within one: each worker runs whole batches on one core. MiniLM-sized
+            // matrices are too small for ONNX Runtime's intra-op pool to keep two cores busy (it synchronizes after
+            // every one of a layer's ~15 operators); whole batches side by side scale with the cores.
+            opts.setIntraOpNumThreads(1);
             opts.setInterOpNumThreads(1);
             opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -96,6 +110,8 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
             }
             if (out == null) throw new ModelLoadException(source.onnxLabel() + " has no [batch, seq, hidden] float output; outputs: " + outputs.keySet());
             this.outputName = out;
+            this.outputNames = Set.of(out);
+            for (int i = 0; i < threads; i++) freeBuffers.add(new OnnxInputBuffers(int32Inputs));
             long[] shape = ((TensorInfo) outputs.get(out).getInfo()).getShape();
             this.session = s;
             t = TextTokenizer.fromJson(source.tokenizerJson(), source.tokenizerLabel());
@@ -109,6 +125,39 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
             throw e;
         }
         this.identity = new EncoderIdentity(source.checksum(), settings.pooling(), settings.normalize(), maxLength, dimension);
+        this.workers = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
+            Thread th = new Thread(r, "polymath-onnx-encoder");
+            th.setDaemon(true);
+            return th;
+        }) : null;
+    }
+
+    /** Runs {@code work} on {@code count} workers (on the caller when one is enough) and rethrows the first failure. */
+    private void runOnWorkers(Callable<Void> work, int count) {
+        try {
+            if (workers == null || count <= 1) {
+                work.call();
+                return;
+            }
+            var futures = new ArrayList<Future<Void>>(count);
+            for (int i = 0; i < count; i++) futures.add(workers.submit(work));
+            RuntimeException failure = null;
+            for (Future<Void> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (failure == null) failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                }
+            }
+            if (failure != null) throw failure;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while encoding", e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Opens {@code source} with {@code settings}; fails with {@link ModelLoadException} naming the file at fault. */
@@ -132,7 +181,12 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
         var tokens = tokenizer.encode(List.of(""), maxLength);
         float[][] holder = new float[1][];
         int[] dimHolder = new int[1];
-        runBatch(new long[][] {tokens.ids()[0]}, new int[] {0}, holder, dimHolder);
+        OnnxInputBuffers buffers = freeBuffers.remove();
+        try {
+            runBatch(buffers, new long[][] {tokens.ids()[0]}, new int[] {0}, holder, dimHolder);
+        } finally {
+            freeBuffers.add(buffers);
+        }
         return dimHolder[0];
     }
 
@@ -153,29 +207,48 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
         Arrays.sort(order, (a, b) -> Integer.compare(ids[b].length, ids[a].length));
-        long realTokens = 0, padded = 0, batches = 0;
-        int batchSize = settings.batchSize();
-        float[][] pooledHolder = {out};
-        int[] dimHolder = new int[1];
+        // With fewer texts than workers x batch size, smaller batches keep every worker busy.
+        int batchSize = Math.min(settings.batchSize(), Math.ceilDiv(n, threads));
+        int batches = Math.ceilDiv(n, batchSize);
+        long realTokens = 0, padded = 0;
         for (int from = 0; from < n; from += batchSize) {
-            int to = Math.min(n, from + batchSize);
-            long[][] batch = new long[to - from][];
-            int[] rows = new int[to - from];
-            for (int k = from; k < to; k++) {
-                batch[k - from] = ids[order[k]];
-                rows[k - from] = order[k];
-                realTokens += ids[order[k]].length;
-            }
-            padded += (long) batch.length * batch[0].length;
-            try {
-                runBatch(batch, rows, pooledHolder, dimHolder);
-            } catch (OrtException e) {
-                throw new IllegalStateException("ONNX Runtime failed on a batch of " + batch.length + " texts of up to "
-                        + batch[0].length + " tokens: " + e.getMessage(), e);
-            }
-            batches++;
-            progress.onProgress(to, n);
+            padded += (long) Math.min(batchSize, n - from) * ids[order[from]].length;
+            for (int k = from; k < Math.min(n, from + batchSize); k++) realTokens += ids[order[k]].length;
         }
+        var next = new AtomicInteger();
+        var done = new AtomicInteger();
+        float[][] pooledHolder = {out};
+        int workerCount = Math.min(threads, batches);
+        Callable<Void> work = () -> {
+            OnnxInputBuffers buffers = freeBuffers.take();
+            try {
+                int[] dimHolder = new int[1];
+                for (int bi; (bi = next.getAndIncrement()) < batches; ) {
+                    int from = bi * batchSize, to = Math.min(n, from + batchSize);
+                    long[][] batch = new long[to - from][];
+                    int[] rows = new int[to - from];
+                    for (int k = from; k < to; k++) {
+                        batch[k - from] = ids[order[k]];
+                        rows[k - from] = order[k];
+                    }
+                    try {
+                        runBatch(buffers, batch, rows, pooledHolder, dimHolder);
+                    } catch (OrtException | RuntimeException e) {
+                        next.set(batches); // the other workers stop after their current batch
+                        if (e instanceof RuntimeException re) throw re;
+                        throw new IllegalStateException("ONNX Runtime failed on a batch of " + batch.length + " texts of up to "
+                                + batch[0].length + " tokens: " + e.getMessage(), e);
+                    }
+                    synchronized (done) {
+                        progress.onProgress(done.addAndGet(to - from), n);
+                    }
+                }
+                return null;
+            } finally {
+                freeBuffers.add(buffers);
+            }
+        };
+        runOnWorkers(work, workerCount);
         if (settings.normalize()) for (int i = 0; i < n; i++) Pooler.l2Normalize(out, i * dimension, dimension);
         if (tokens.truncated() > 0) {
             LOG.log(System.Logger.Level.WARNING, "{0} of {1} texts were longer than {2} tokens (longest {3}) and were truncated",
@@ -189,23 +262,16 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
      * Runs one batch (texts of possibly different lengths, padded here to the longest) and pools row b into
      * {@code outHolder[0]} at row {@code rows[b]}; when {@code outHolder[0]} is null only the dimension is learned.
      */
-    private void runBatch(long[][] batch, int[] rows, float[][] outHolder, int[] dimHolder) throws OrtException {
+    private void runBatch(OnnxInputBuffers inputBuffers, long[][] batch, int[] rows, float[][] outHolder, int[] dimHolder) throws OrtException {
         int b = batch.length;
-        int seq = 0;
-        for (long[] x : batch) seq = Math.max(seq, x.length);
-        long[] ids = new long[b * seq];
-        long[] mask = new long[b * seq];
-        for (int i = 0; i < b; i++) {
-            System.arraycopy(batch[i], 0, ids, i * seq, batch[i].length);
-            Arrays.fill(mask, i * seq, i * seq + batch[i].length, 1L);
-        }
+        int seq = inputBuffers.fill(batch);
         long[] shape = {b, seq};
         var inputs = new HashMap<String, OnnxTensor>();
         try {
-            inputs.put("input_ids", tensor(ids, shape));
-            inputs.put("attention_mask", tensor(mask, shape));
-            if (hasTokenTypes) inputs.put("token_type_ids", tensor(new long[b * seq], shape));
-            try (OrtSession.Result result = session.run(inputs, Set.of(outputName))) {
+            inputs.put("input_ids", inputBuffers.ids(env, shape));
+            inputs.put("attention_mask", inputBuffers.mask(env, shape));
+            if (hasTokenTypes) inputs.put("token_type_ids", inputBuffers.types(env, shape));
+            try (OrtSession.Result result = session.run(inputs, outputNames)) {
                 OnnxValue v = result.get(outputName).orElseThrow(() -> new IllegalStateException("ONNX Runtime returned no " + outputName));
                 OnnxTensor t = (OnnxTensor) v;
                 long[] outShape = t.getInfo().getShape();
@@ -213,22 +279,20 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
                 dimHolder[0] = dim;
                 if (outHolder[0] == null) return;
                 FloatBuffer fb = t.getFloatBuffer();
-                float[] hidden = new float[fb.remaining()];
-                fb.get(hidden);
+                float[] hidden;
+                if (fb.hasArray() && fb.arrayOffset() == 0 && fb.remaining() == fb.array().length) {
+                    hidden = fb.array();
+                } else {
+                    hidden = new float[fb.remaining()];
+                    fb.get(hidden);
+                }
+                long[] mask = new long[b * seq];
+                for (int i = 0; i < b; i++) Arrays.fill(mask, i * seq, i * seq + batch[i].length, 1L);
                 Pooler.pool(settings.pooling(), hidden, mask, b, seq, dim, outHolder[0], rows);
             }
         } finally {
             for (OnnxTensor t : inputs.values()) t.close();
         }
-    }
-
-    private OnnxTensor tensor(long[] data, long[] shape) throws OrtException {
-        if (int32Inputs) {
-            int[] ints = new int[data.length];
-            for (int i = 0; i < data.length; i++) ints[i] = Math.toIntExact(data[i]);
-            return OnnxTensor.createTensor(env, IntBuffer.wrap(ints), shape);
-        }
-        return OnnxTensor.createTensor(env, LongBuffer.wrap(data), shape);
     }
 
     @Override
@@ -253,6 +317,7 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
 
     @Override
     public void close() {
+        if (workers != null) workers.shutdownNow();
         try {
             session.close();
         } catch (OrtException e) {

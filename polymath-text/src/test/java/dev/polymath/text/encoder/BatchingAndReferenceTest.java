@@ -71,7 +71,12 @@ class BatchingAndReferenceTest {
         var enc = MiniLmTestSupport.encoder();
         FloatMatrix batched = enc.encode(SENTENCES);
         try (var small = OnnxSentenceEncoder.open(MiniLmTestSupport.source(), EncoderSettings.defaults().withThreads(2).withBatchSize(7))) {
-            FloatMatrix sevens = small.encode(SENTENCES);
+            // Two workers share the batches; progress still rises to the total, one batch at a time.
+            var seen = new ArrayList<Integer>();
+            FloatMatrix sevens = small.encode(SENTENCES, (done, total) -> seen.add(done));
+            assertEquals(8, seen.size(), "one progress call per batch of 7");
+            for (int k = 1; k < seen.size(); k++) assertTrue(seen.get(k) > seen.get(k - 1), "progress " + seen);
+            assertEquals(SENTENCES.size(), seen.get(seen.size() - 1));
             for (int i = 0; i < SENTENCES.size(); i++) {
                 float[] single = enc.encode(SENTENCES.get(i));
                 float[] b = batched.row(i), s7 = sevens.row(i);

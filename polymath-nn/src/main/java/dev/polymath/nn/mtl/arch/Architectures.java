@@ -11,6 +11,12 @@ public final class Architectures {
     static {
         register(new Hps());
         register(new Mmoe());
+        register(new Cgc());
+        register(new Ple());
+        register(new DSelectK());
+        register(new SparseMoe());
+        register(new CrossStitch());
+        register(new Dtrn());
     }
 
     private Architectures() {}

@@ -4,6 +4,8 @@ import ai.djl.pytorch.engine.PtNDArray;
 import dev.polymath.nn.tensor.Graph;
 import dev.polymath.nn.tensor.Parameters;
 
+import java.util.List;
+
 /**
  * A feature extractor: input batch → {@code [B, outputWidth()]}. Architectures instantiate it once (hard
  * sharing) or several times (experts), each instance with its own parameters under a name prefix.
@@ -23,6 +25,27 @@ public interface Backbone {
     /** One instance of the backbone. */
     interface Instance {
         PtNDArray forward(Graph g, PtNDArray[] p, PtNDArray x);
+    }
+
+    /**
+     * The backbone as a sequence of stages (layers or blocks), for architectures that work between them
+     * (cross-stitch mixes columns after each stage, PLE builds its levels from groups of stages). Composing
+     * every stage's instance equals {@link #declare}; by default the whole backbone is one stage.
+     */
+    default List<Stage> stages() {
+        Backbone self = this;
+        return List.of(new Stage() {
+            @Override public long outputSize() { return self.outputWidth(); }
+            @Override public Instance declare(Parameters.Builder params, String prefix, int task) { return self.declare(params, prefix, task); }
+        });
+    }
+
+    /** One stage of a backbone; each declaration is an instance with its own parameters. */
+    interface Stage {
+        /** Features per example after this stage (all dimensions but the batch). */
+        long outputSize();
+
+        Instance declare(Parameters.Builder params, String prefix, int task);
     }
 
     /** Number of input features per example. */

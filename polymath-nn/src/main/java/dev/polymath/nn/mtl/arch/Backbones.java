@@ -22,19 +22,19 @@ public final class Backbones {
             @Override public long[] inputShape() { return new long[] {in}; }
             @Override public int outputWidth() { return hidden[hidden.length - 1]; }
 
+            @Override public Instance declare(Parameters.Builder params, String prefix, int task) { return chain(stages(), params, prefix, task); }
+
             @Override
-            public Instance declare(Parameters.Builder params, String prefix, int task) {
-                List<Parameters.LinearRef> layers = new ArrayList<>();
-                int width = in;
+            public List<Stage> stages() {
+                List<Stage> out = new ArrayList<>();
                 for (int i = 0; i < hidden.length; i++) {
-                    layers.add(params.linear(prefix + "fc" + i, task, width, hidden[i]));
-                    width = hidden[i];
+                    int layer = i, from = i == 0 ? in : hidden[i - 1], to = hidden[i];
+                    out.add(stage(to, (params, prefix, task) -> {
+                        var l = params.linear(prefix + "fc" + layer, task, from, to);
+                        return (g, p, x) -> g.relu(l.linear(g, p, x.getShape().dimension() == 2 ? x : g.flatten(x)));
+                    }));
                 }
-                return (g, p, x) -> {
-                    PtNDArray h = x.getShape().dimension() == 2 ? x : g.flatten(x);
-                    for (Parameters.LinearRef l : layers) h = g.relu(l.linear(g, p, h));
-                    return h;
-                };
+                return out;
             }
         };
     }
@@ -52,6 +52,7 @@ public final class Backbones {
             @Override public Instance declare(Parameters.Builder params, String prefix, int task) {
                 return inner.declare(params, prefix, task);
             }
+            @Override public List<Stage> stages() { return inner.stages(); }
         };
     }
 
@@ -70,17 +71,50 @@ public final class Backbones {
             @Override public long[] inputShape() { return new long[] {1, side, side}; }
             @Override public int outputWidth() { return 50; }
 
+            @Override public Instance declare(Parameters.Builder params, String prefix, int task) { return chain(stages(), params, prefix, task); }
+
             @Override
-            public Instance declare(Parameters.Builder params, String prefix, int task) {
-                var c1 = params.conv(prefix + "conv1", task, 1, 10, 5);
-                var c2 = params.conv(prefix + "conv2", task, 10, 20, 5);
-                var fc = params.linear(prefix + "fc", task, flat, 50);
-                return (g, p, x) -> {
-                    PtNDArray img = x.getShape().dimension() == 4 ? x : g.reshape(x, -1, 1, side, side);
-                    PtNDArray h = g.relu(g.maxPool2d(c1.conv(g, p, img, 1, 0), 2));
-                    h = g.relu(g.maxPool2d(c2.conv(g, p, h, 1, 0), 2));
-                    return g.relu(fc.linear(g, p, g.flatten(h)));
-                };
+            public List<Stage> stages() {
+                return List.of(
+                        stage(10L * afterConv1 * afterConv1, (params, prefix, task) -> {
+                            var c1 = params.conv(prefix + "conv1", task, 1, 10, 5);
+                            return (g, p, x) -> {
+                                PtNDArray img = x.getShape().dimension() == 4 ? x : g.reshape(x, -1, 1, side, side);
+                                return g.relu(g.maxPool2d(c1.conv(g, p, img, 1, 0), 2));
+                            };
+                        }),
+                        stage(flat, (params, prefix, task) -> {
+                            var c2 = params.conv(prefix + "conv2", task, 10, 20, 5);
+                            return (g, p, x) -> g.relu(g.maxPool2d(c2.conv(g, p, x, 1, 0), 2));
+                        }),
+                        stage(50, (params, prefix, task) -> {
+                            var fc = params.linear(prefix + "fc", task, flat, 50);
+                            return (g, p, x) -> g.relu(fc.linear(g, p, g.flatten(x)));
+                        }));
+            }
+        };
+    }
+
+    /** Declares every stage under one prefix and runs them in order. */
+    static Backbone.Instance chain(List<Backbone.Stage> stages, Parameters.Builder params, String prefix, int task) {
+        List<Backbone.Instance> parts = new ArrayList<>();
+        for (Backbone.Stage s : stages) parts.add(s.declare(params, prefix, task));
+        return (g, p, x) -> {
+            PtNDArray h = x;
+            for (Backbone.Instance part : parts) h = part.forward(g, p, h);
+            return h;
+        };
+    }
+
+    private interface StageDeclarer {
+        Backbone.Instance declare(Parameters.Builder params, String prefix, int task);
+    }
+
+    private static Backbone.Stage stage(long outputSize, StageDeclarer declarer) {
+        return new Backbone.Stage() {
+            @Override public long outputSize() { return outputSize; }
+            @Override public Backbone.Instance declare(Parameters.Builder params, String prefix, int task) {
+                return declarer.declare(params, prefix, task);
             }
         };
     }

@@ -22,6 +22,7 @@ public final class Hps implements Architecture {
 
     @Override
     public MtlNet build(NetSpec spec, NDManager manager) {
+        spec.requireKnownOptions(name(), java.util.Set.of());
         var b = Parameters.builder(spec.seed());
         Backbone.Instance trunk = spec.backbone().declare(b, "shared.", -1);
         int width = spec.backbone().outputWidth();

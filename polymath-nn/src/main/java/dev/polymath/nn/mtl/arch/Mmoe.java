@@ -27,6 +27,7 @@ public final class Mmoe implements Architecture {
 
     @Override
     public MtlNet build(NetSpec spec, NDManager manager) {
+        spec.requireKnownOptions(name(), java.util.Set.of("experts"));
         int experts = spec.intOption("experts", 4);
         if (experts < 1) throw new IllegalArgumentException("experts must be >= 1, got " + experts);
         var b = Parameters.builder(spec.seed());

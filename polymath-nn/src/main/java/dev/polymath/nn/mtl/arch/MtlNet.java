@@ -23,6 +23,18 @@ public interface MtlNet extends AutoCloseable {
     /** Task {@code task}'s output (logits or values) from the batch and its shared representation. */
     PtNDArray taskOutput(Graph g, PtNDArray[] p, int task, PtNDArray x, PtNDArray rep);
 
+    /**
+     * The architecture's own training loss (a sparse MoE's load balancing, DSelect-k's entropy term), already
+     * multiplied by its coefficient: the sum of the terms its forward passes in graph {@code g} produced since
+     * the previous call (which it clears), or null when there are none. So a step that runs
+     * {@code represent}/{@code taskOutput} once, or once per task with separate inputs, takes it once after the
+     * forward pass. {@code MtlStep} back-propagates it and adds its gradient to the update on top of what the
+     * weighting method decided: it is a regularizer of the architecture, not a task. Valid while {@code g} is open.
+     */
+    default PtNDArray auxiliaryLoss(Graph g) {
+        return null;
+    }
+
     @Override
     default void close() {
         parameters().close();

@@ -2,6 +2,8 @@ package dev.polymath.nn.mtl.arch;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What an architecture is built from.
@@ -29,6 +31,36 @@ public record NetSpec(Backbone backbone, List<Integer> taskOutputs, Map<String, 
             return Integer.parseInt(v.strip());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("option " + key + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    public double doubleOption(String key, double fallback) {
+        String v = options.get(key);
+        if (v == null) return fallback;
+        try {
+            return Double.parseDouble(v.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option " + key + " must be a number, got '" + v + "'");
+        }
+    }
+
+    public boolean booleanOption(String key, boolean fallback) {
+        String v = options.get(key);
+        if (v == null) return fallback;
+        return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new IllegalArgumentException("option " + key + " must be true or false, got '" + v + "'");
+        };
+    }
+
+    /** Fails naming the architecture and its options when an option is not one {@code arch} understands. */
+    public void requireKnownOptions(String arch, Set<String> known) {
+        for (String k : options.keySet()) {
+            if (!known.contains(k)) {
+                throw new IllegalArgumentException("architecture " + arch + " has no option '" + k + "'; its options: "
+                        + (known.isEmpty() ? "none" : String.join(", ", new TreeSet<>(known))));
+            }
         }
     }
 }
