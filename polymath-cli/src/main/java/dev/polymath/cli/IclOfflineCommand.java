@@ -43,7 +43,7 @@ final class IclOfflineCommand implements Callable<Integer> {
     @Option(names = "--dataset", split = ",", defaultValue = "clinc150,banking77", description = "clinc150 and/or banking77 (default: ${DEFAULT-VALUE})")
     List<String> datasets;
 
-    @Option(names = "--learner", split = ",", defaultValue = KernelVoteLearner.NAME, description = "in-context learners (default: ${DEFAULT-VALUE})")
+    @Option(names = "--learner", split = ",", defaultValue = KernelVoteLearner.NAME, description = "in-context learners: kernel-vote, gpicl (with --gpicl-model) (default: ${DEFAULT-VALUE})")
     List<String> learners;
 
     @Option(names = "--selectors", split = ",", defaultValue = "random,label-balanced,knn,mmr,cross-task,learned",
@@ -92,6 +92,9 @@ final class IclOfflineCommand implements Callable<Integer> {
     @Option(names = "--retriever-in-domain", description = "train the learned retriever on the train split of the evaluated classes (as UDR does) instead of the meta-train classes")
     boolean inDomain;
 
+    @Option(names = "--gpicl-model", paramLabel = "DIR", description = "model folder of the meta-trained GPICL learner (config.json + model.safetensors, from 'polymath meta icl --out DIR'), for --learner gpicl")
+    Path gpiclModel;
+
     @Option(names = "--save-retrievers", paramLabel = "DIR", description = "also write each trained retriever as DIR/<dataset>-<learner>.safetensors")
     Path saveRetrievers;
 
@@ -107,8 +110,7 @@ final class IclOfflineCommand implements Callable<Integer> {
         for (String d : datasets) {
             if (!d.equals("clinc150") && !d.equals("banking77")) throw new IllegalArgumentException("--dataset must be clinc150 or banking77, got '" + d + "'");
         }
-        var learnerList = new ArrayList<InContextLearner>();
-        for (String l : learners) learnerList.add(l.equals(KernelVoteLearner.NAME) ? new KernelVoteLearner(temperature) : InContextLearners.create(l));
+        if (learners.contains(GpiclLearner.NAME) && gpiclModel == null) throw new IllegalArgumentException("--learner gpicl needs --gpicl-model DIR");
         var cfg = new SelectorCurves.Config(ways, partitions, shots, selectors, seed, lambda, crossTaskInner,
                 new RetrieverTrainer.Options(candidates, steps, batch, lr, 1.0, seed), retrieverQueries, inDomain);
         var config = new LinkedHashMap<String, Object>();
@@ -126,6 +128,7 @@ final class IclOfflineCommand implements Callable<Integer> {
         config.put("retriever_queries", retrieverQueries);
         config.put("retriever_in_domain", inDomain);
         config.put("encoder", encoder.model);
+        config.put("gpicl_model", gpiclModel == null ? null : gpiclModel.toString());
         try (Run run = Run.start(runs.dir(), "icl-offline", config, seed)) {
             for (String name : datasets) {
                 TaskSuite suite = DatasetCatalog.load(name);
@@ -133,9 +136,18 @@ final class IclOfflineCommand implements Callable<Integer> {
                 Task task = IntentEpisodes.intentTask(name, suite);
                 ClassSplit split = IntentEpisodes.classSplit(name, suite, splitSeed);
                 var data = dataset(name, task);
+                var learnerList = new ArrayList<InContextLearner>();
+                for (String l : learners) {
+                    learnerList.add(switch (l) {
+                        case KernelVoteLearner.NAME -> new KernelVoteLearner(temperature);
+                        case GpiclLearner.NAME -> new GpiclLearner(gpiclModel, vectors, seed);
+                        default -> InContextLearners.create(l);
+                    });
+                }
+                if (gpiclModel != null) run.model("gpicl", gpiclModel);
                 long units = SelectorCurves.units(data, split, learnerList.size(), cfg);
                 SelectorCurves.Outcome o;
-                try (var progress = Progress.builder("icl offline " + name).total(units).unit("curves points x tasks").build()) {
+                try (var progress = Progress.builder("icl offline " + name).total(units).unit("task x selector x k cells").build()) {
                     o = SelectorCurves.run(data, split, learnerList, cfg, progress::step);
                 }
                 o.retrievers().forEach((l, t) -> {
@@ -156,6 +168,7 @@ final class IclOfflineCommand implements Callable<Integer> {
                 }
                 run.chart(chart(name, o, learnerList, cfg));
                 for (var p : o.points()) run.metric(name + "/" + p.learner() + "/" + p.selector() + "/k=" + p.shots(), "accuracy", p.accuracy(), p.ci());
+                for (InContextLearner l : learnerList) if (l instanceof AutoCloseable c) close(c);
             }
             run.note("Accuracy of " + ways + "-way tasks over held-out intents (mean ± 95% normal CI over queries). "
                     + "See docs/results/icl.md for the protocol.");
@@ -165,6 +178,17 @@ final class IclOfflineCommand implements Callable<Integer> {
         out.flush();
         return 0;
     }
+
+    private static void close(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not close " + c + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The last dataset's embeddings (train then test), for learners that need input statistics. */
+    private float[][] vectors;
 
     private SelectorCurves.Dataset dataset(String name, Task task) {
         List<Example> train = task.split(Task.TRAIN), test = task.split(Task.TEST);
@@ -176,6 +200,7 @@ final class IclOfflineCommand implements Callable<Integer> {
         try (var enc = encoder.open()) {
             System.err.println("icl offline: embedding " + texts.size() + " " + name + " utterances (cached after the first run)");
             v = enc.encode(texts).toArrays();
+            vectors = v;
             id = encoder.model + " sha256=" + enc.identity().modelChecksum();
         }
         return new SelectorCurves.Dataset(name, train, test, new LookupEmbedder(id, texts, v));
