@@ -47,7 +47,7 @@ import java.util.concurrent.Callable;
 @Command(name = "icl", mixinStandardHelpOptions = true,
         description = "In-context learning: evaluate a language model behind an OpenAI-compatible endpoint on MMLU, "
                 + "BIG-Bench Hard or the MMLU-Pro protocol with chosen demonstrations; render prompts.",
-        subcommands = {IclCommand.Eval.class, IclCommand.Render.class, IclCommand.Specs.class})
+        subcommands = {IclCommand.Eval.class, IclCommand.Render.class, IclCommand.Specs.class, IclOfflineCommand.class, IclMemoryCommand.class, IclRetrieverCommand.class})
 public final class IclCommand implements Runnable {
 
     @CommandLine.Spec
@@ -62,7 +62,7 @@ public final class IclCommand implements Runnable {
 
     /** Options shared by eval and render: how demonstrations are chosen and placed. */
     static final class Demos {
-        @Option(names = "--selector", paramLabel = "NAME", description = "demonstration selector: first-n, random, label-balanced, knn, mmr, bm25, cross-task (default: the spec's)")
+        @Option(names = "--selector", paramLabel = "NAME", description = "demonstration selector: first-n, random, label-balanced, knn, mmr, bm25, cross-task, learned (default: the spec's)")
         String selector;
 
         @Option(names = "--shots", paramLabel = "K", description = "demonstrations per prompt (default: the spec's)")
@@ -86,14 +86,17 @@ public final class IclCommand implements Runnable {
         @Option(names = "--cross-task-inner", paramLabel = "NAME", description = "selector inside cross-task (default: ${DEFAULT-VALUE})")
         String crossTaskInner = "random";
 
+        @Option(names = "--retriever", paramLabel = "FILE", description = "trained retriever for --selector learned (from 'polymath icl retriever train')")
+        java.nio.file.Path retriever;
+
         Selectors.Config config() {
-            var c = Selectors.Config.defaults().withLambda(lambda).withCrossTaskInner(crossTaskInner);
+            var c = Selectors.Config.defaults().withLambda(lambda).withCrossTaskInner(crossTaskInner).withRetriever(IclRetrieverCommand.load(retriever));
             return embedder == null ? c : c.withEmbedder(EmbedderProvider.named(embedder));
         }
     }
 
     @Command(name = "eval", mixinStandardHelpOptions = true,
-            description = "Evaluate a model on a task suite; prints per-task and averaged metrics with 95% CIs and writes a run record (with prompts.jsonl).")
+            description = "Evaluate a model on a task suite; prints per-task and averaged metrics with 95%% CIs and writes a run record (with prompts.jsonl).")
     static final class Eval implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec cmd;
@@ -170,6 +173,8 @@ public final class IclCommand implements Runnable {
             config.put("context_tokens", demos.contextTokens);
             config.put("fallback", fallback == null ? spec.fallback().id() : fallback);
             config.put("embedder", demos.embedder);
+            config.put("retriever", demos.retriever == null ? null : demos.retriever.toString());
+            config.put("retriever_metadata", IclRetrieverCommand.describe(IclRetrieverCommand.load(demos.retriever)));
             long total = suite.tasks().stream().mapToLong(t -> t.hasSplit(spec.testSplit())
                     ? Math.min(t.size(spec.testSplit()), limit == null ? Long.MAX_VALUE : limit) : 0).sum();
             try (var lm = OpenAiCompatibleModel.builder(model).modelName(modelName).api(apiKind).apiKeyFromEnv(apiKeyEnv)

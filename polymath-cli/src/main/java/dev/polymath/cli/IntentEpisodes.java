@@ -24,17 +24,8 @@ final class IntentEpisodes {
 
     static EpisodeMetaTasks tasks(String name, EncoderOptions encoder, int ways, int shots, int queries, long seed) {
         TaskSuite suite = DatasetCatalog.load(name);
-        Task task = name.equals("clinc150") ? suite.task("clinc150/intent") : suite.tasks().get(0);
-        ClassSplit split;
-        if (name.equals("clinc150")) {
-            Map<String, String> domainOf = new LinkedHashMap<>();
-            for (Task t : suite.tasks()) {
-                if (t.name().startsWith("clinc150/by-domain/")) for (String l : t.labels()) domainOf.put(l, t.category());
-            }
-            split = ClassSplit.byGroups(task.labels(), domainOf, 6, 2, 2, seed);
-        } else {
-            split = ClassSplit.random(task.labels(), 47, 15, 15, seed);
-        }
+        Task task = intentTask(name, suite);
+        ClassSplit split = classSplit(name, suite, seed);
         var texts = new ArrayList<String>();
         var labels = new ArrayList<String>();
         var splits = new ArrayList<String>();
@@ -52,5 +43,23 @@ final class IntentEpisodes {
         }
         return FewShotBenchmarks.embeddings(name, emb, labels.toArray(String[]::new), splits.toArray(String[]::new), split,
                 ways, shots, queries, seed);
+    }
+
+    /** The single-label intent task of {@code clinc150} or {@code banking77}. */
+    static Task intentTask(String name, TaskSuite suite) {
+        return name.equals("clinc150") ? suite.task("clinc150/intent") : suite.tasks().get(0);
+    }
+
+    /** Meta-train / validation / test intents: CLINC150 by domain (6 / 2 / 2), BANKING77 at random (47 / 15 / 15). */
+    static ClassSplit classSplit(String name, TaskSuite suite, long seed) {
+        Task task = intentTask(name, suite);
+        if (name.equals("clinc150")) {
+            Map<String, String> domainOf = new LinkedHashMap<>();
+            for (Task t : suite.tasks()) {
+                if (t.name().startsWith("clinc150/by-domain/")) for (String l : t.labels()) domainOf.put(l, t.category());
+            }
+            return ClassSplit.byGroups(task.labels(), domainOf, 6, 2, 2, seed);
+        }
+        return ClassSplit.random(task.labels(), 47, 15, 15, seed);
     }
 }

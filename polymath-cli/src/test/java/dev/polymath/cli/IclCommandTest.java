@@ -166,6 +166,29 @@ class IclCommandTest {
     }
 
     @Test
+    void retrieverTrainedOnEndpointFeedbackDrivesTheLearnedSelector(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("r.safetensors");
+        var r = MainTest.run("icl", "retriever", "train", "--task", "mmlu:anatomy", "--model", url(), "--model-name", "m",
+                "--candidates", "4", "--steps", "5", "--batch", "4", "--out", file.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("trained on 5 queries (language model"), r.out());
+        // 5 dev questions, each scored with each of its 4 other dev questions as the only demonstration
+        assertEquals(5 * 4, completions.get(), "one likelihood request per (query, candidate)");
+        var p = dev.polymath.icl.select.Projection.load(file);
+        assertEquals(384, p.inputs());
+        assertTrue(p.metadata().get("feedback").contains("language model"), p.metadata().toString());
+        assertTrue(p.metadata().get("embedder").startsWith("minilm"), p.metadata().toString());
+
+        r = MainTest.run("icl", "render", "--task", "mmlu:anatomy", "--selector", "learned", "--retriever", file.toString(),
+                "--embedder", "minilm", "--shots", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().matches("(?s).*-- demonstrations: \\[dev:\\d, dev:\\d\\].*"), r.err());
+        r = MainTest.run("icl", "render", "--task", "mmlu:anatomy", "--selector", "learned", "--embedder", "minilm", "--shots", "2");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("needs a trained retriever (--retriever FILE"), r.err());
+    }
+
+    @Test
     void renderPrintsTheExactPrompt() {
         var r = MainTest.run("icl", "render", "--task", "mmlu:anatomy", "--shots", "5", "--index", "0");
         assertEquals(0, r.code(), r.err());

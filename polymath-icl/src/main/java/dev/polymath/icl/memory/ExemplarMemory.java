@@ -199,6 +199,21 @@ public final class ExemplarMemory implements AutoCloseable {
         return reader.numDocs();
     }
 
+    /** Every stored case, in index order (for listings and statistics; loads them all). */
+    public synchronized List<Exemplar> all() {
+        try {
+            IndexSearcher s = new IndexSearcher(reader);
+            int n = Math.max(1, reader.numDocs());
+            TopDocs td = s.search(new org.apache.lucene.search.MatchAllDocsQuery(), n);
+            StoredFields sf = s.storedFields();
+            var out = new ArrayList<Exemplar>(td.scoreDocs.length);
+            for (ScoreDoc sd : td.scoreDocs) out.add(load(sf, sd.doc));
+            return out;
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
     /** The {@code k} most similar cases to {@code text} (embedded with this memory's embedder). */
     public List<Hit> search(String text, int k) {
         return search(embedder.embed(text), k, Set.of());

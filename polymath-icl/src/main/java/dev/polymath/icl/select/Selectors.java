@@ -27,16 +27,16 @@ import java.util.function.Function;
  *       {@code λ·sim(q, d) − (1 − λ)·max_{s chosen} sim(d, s)} (Carbonell and Goldstein 1998), default λ = 0.5;</li>
  *   <li>{@code bm25}: the k best BM25 matches ({@link Bm25}, k1 = 1.2, b = 0.75);</li>
  *   <li>{@code cross-task}: demonstrations from the few-shot pools of the <em>other</em> tasks of the suite, chosen
- *       by an inner selector (default {@code random}; {@code knn} with an embedder).</li>
+ *       by an inner selector (default {@code random}; {@code knn} with an embedder);</li>
+ *   <li>{@code learned}: the k best under a retriever trained on model feedback ({@link LearnedRetriever}, UDR-style:
+ *       a projection of the frozen embeddings fitted with a list-wise ranking loss by {@link RetrieverTrainer}).</li>
  * </ul>
- * A learned retriever (UDR-style: a bi-encoder trained on which demonstrations raise the model's likelihood of
- * the gold answer) is a planned later step; it would be one more {@link DemoSelector} here.
  * Ties are broken by pool order, so every selector is deterministic.
  */
 public final class Selectors {
     private Selectors() {}
 
-    public static final List<String> NAMES = List.of("first-n", "random", "label-balanced", "knn", "mmr", "bm25", "cross-task");
+    public static final List<String> NAMES = List.of("first-n", "random", "label-balanced", "knn", "mmr", "bm25", "cross-task", "learned");
 
     /**
      * What selectors may need.
@@ -46,9 +46,10 @@ public final class Selectors {
      * @param otherTaskPools  task name → few-shot pool, for cross-task
      * @param crossTaskInner  selector used inside cross-task
      * @param text            the text of an example that similarity is computed on
+     * @param retriever       the trained projection of the {@code learned} selector (null: unavailable)
      */
     public record Config(Embedder embedder, double lambda, Map<String, List<Example>> otherTaskPools,
-                         String crossTaskInner, Function<Example, String> text) {
+                         String crossTaskInner, Function<Example, String> text, Projection retriever) {
         public Config {
             if (!(lambda >= 0 && lambda <= 1)) throw new IllegalArgumentException("MMR lambda must be in [0, 1], got " + lambda);
             otherTaskPools = otherTaskPools == null ? Map.of() : otherTaskPools;
@@ -58,13 +59,15 @@ public final class Selectors {
         }
 
         public static Config defaults() {
-            return new Config(null, 0.5, Map.of(), "random", null);
+            return new Config(null, 0.5, Map.of(), "random", null, null);
         }
 
-        public Config withEmbedder(Embedder e) { return new Config(e, lambda, otherTaskPools, crossTaskInner, text); }
-        public Config withLambda(double l) { return new Config(embedder, l, otherTaskPools, crossTaskInner, text); }
-        public Config withOtherTaskPools(Map<String, List<Example>> p) { return new Config(embedder, lambda, p, crossTaskInner, text); }
-        public Config withCrossTaskInner(String s) { return new Config(embedder, lambda, otherTaskPools, s, text); }
+        public Config withEmbedder(Embedder e) { return new Config(e, lambda, otherTaskPools, crossTaskInner, text, retriever); }
+        public Config withLambda(double l) { return new Config(embedder, l, otherTaskPools, crossTaskInner, text, retriever); }
+        public Config withOtherTaskPools(Map<String, List<Example>> p) { return new Config(embedder, lambda, p, crossTaskInner, text, retriever); }
+        public Config withCrossTaskInner(String s) { return new Config(embedder, lambda, otherTaskPools, s, text, retriever); }
+        public Config withText(Function<Example, String> t) { return new Config(embedder, lambda, otherTaskPools, crossTaskInner, t, retriever); }
+        public Config withRetriever(Projection p) { return new Config(embedder, lambda, otherTaskPools, crossTaskInner, text, p); }
     }
 
     /** The question text followed by the options, one per line (so similarity sees the whole item). */
@@ -84,6 +87,12 @@ public final class Selectors {
             case "cross-task" -> {
                 if (cfg.crossTaskInner().equals("cross-task")) throw new IllegalArgumentException("cross-task cannot use itself as inner selector");
                 yield new CrossTask(create(cfg.crossTaskInner(), cfg), cfg.otherTaskPools());
+            }
+            case "learned" -> {
+                if (cfg.retriever() == null) {
+                    throw new IllegalArgumentException("selector 'learned' needs a trained retriever (--retriever FILE, made by 'polymath icl retriever train')");
+                }
+                yield new LearnedRetriever(cfg.retriever(), requireEmbedder(name, cfg), cfg.text());
             }
             default -> throw new IllegalArgumentException("unknown selector '" + name + "'; known: " + String.join(", ", NAMES));
         };

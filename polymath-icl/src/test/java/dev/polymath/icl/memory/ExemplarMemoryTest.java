@@ -42,6 +42,8 @@ class ExemplarMemoryTest {
             assertEquals("updated fix", mem.get("case-1").orElseThrow().output());
             assertTrue(mem.get("case-2").isEmpty());
             assertEquals("case-1", mem.search("paper jam", 1).get(0).exemplar().id());
+            assertEquals(java.util.Set.of("case-1", "case-3", "case-4"),
+                    new java.util.HashSet<>(mem.all().stream().map(ExemplarMemory.Exemplar::id).toList()), "all() lists the live cases");
         }
     }
 

@@ -29,14 +29,14 @@ class SelectorsTest {
     }
 
     static Selectors.Config cfg() {
-        return Selectors.Config.defaults().withEmbedder(new HashedBagOfWords(64))
+        return Selectors.Config.defaults().withEmbedder(new HashedBagOfWords(64)).withRetriever(Projection.identity(64, Map.of()))
                 .withOtherTaskPools(Map.of(TASK, pool(), "toy/other", List.of(
                         Example.classification("train:0", "order a pizza", "food"),
                         Example.classification("train:1", "flight to paris please", "travel"))));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"first-n", "random", "label-balanced", "knn", "mmr", "bm25", "cross-task"})
+    @ValueSource(strings = {"first-n", "random", "label-balanced", "knn", "mmr", "bm25", "cross-task", "learned"})
     void deterministicAndNeverTheEvaluatedExample(String name) {
         var pool = pool();
         Example query = pool.get(0); // the evaluated example sits in the pool
