@@ -119,9 +119,7 @@ public final class DSelectK implements Architecture {
 
         @Override
         public PtNDArray represent(Graph g, PtNDArray[] p, PtNDArray x) {
-            PtNDArray[] outs = new PtNDArray[experts.size()];
-            for (int e = 0; e < outs.length; e++) outs[e] = experts.get(e).forward(g, p, x);
-            return g.stack(outs, 0);
+            return Gating.stackExperts(g, p, experts, x);
         }
 
         /** The smooth step: 0 below -gamma/2, 1 above gamma/2, {@code -2/g^3 t^3 + 3/(2g) t + 1/2} between. */

@@ -11,6 +11,13 @@ final class Gating {
     private Gating() {}
 
     /** {@code x} as {@code [B, features]} (gates read flattened inputs). */
+    /** Every expert on the whole batch, stacked: {@code [E, B, ...]}. */
+    static PtNDArray stackExperts(Graph g, PtNDArray[] p, List<Backbone.Instance> experts, PtNDArray x) {
+        PtNDArray[] outs = new PtNDArray[experts.size()];
+        for (int e = 0; e < outs.length; e++) outs[e] = experts.get(e).forward(g, p, x);
+        return g.stack(outs, 0);
+    }
+
     static PtNDArray flat(Graph g, PtNDArray x) {
         return x.getShape().dimension() == 2 ? x : g.flatten(x);
     }

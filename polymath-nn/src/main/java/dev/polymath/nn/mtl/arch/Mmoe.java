@@ -74,9 +74,7 @@ public final class Mmoe implements Architecture {
 
         @Override
         public PtNDArray represent(Graph g, PtNDArray[] p, PtNDArray x) {
-            PtNDArray[] outs = new PtNDArray[experts.size()];
-            for (int e = 0; e < outs.length; e++) outs[e] = experts.get(e).forward(g, p, x);
-            return g.stack(outs, 0);
+            return Gating.stackExperts(g, p, experts, x);
         }
 
         /** Task {@code task}'s gate: softmax over experts, {@code [B, E]}. */
