@@ -126,12 +126,8 @@ public final class OnnxInitializers {
         while (r.more()) {
             long tag = r.varint();
             int field = (int) (tag >>> 3), wire = (int) (tag & 7);
-            if (field == 1 && wire == 0) {
-                dims = append(dims, r.varint());
-            } else if (field == 1 && wire == 2) {
-                int len = r.length();
-                int end = r.pos + len;
-                while (r.pos < end) dims = append(dims, r.varint());
+            if (field == 1) {
+                dims = readDims(r, wire, dims);
             } else if (field == 2 && wire == 0) {
                 dataType = (int) r.varint();
             } else if (field == 8 && wire == 2) {
@@ -205,21 +201,27 @@ public final class OnnxInitializers {
         while (r.more()) {
             long tag = r.varint();
             int field = (int) (tag >>> 3), wire = (int) (tag & 7);
-            if (field == 1 && wire == 0) {
-                dims = append(dims, r.varint());
-            } else if (field == 1 && wire == 2) {
-                int len = r.length();
-                int end = r.pos + len;
-                while (r.pos < end) dims = append(dims, r.varint());
+            if (field == 1) {
+                dims = readDims(r, wire, dims);
             } else if (field == 8 && wire == 2) {
-                int len = r.length();
-                name = new String(r.buf, r.pos, len, java.nio.charset.StandardCharsets.UTF_8);
-                r.pos += len;
+                name = r.string();
             } else {
                 r.skip(wire);
             }
         }
         if (name != null) out.put(name, dims);
+    }
+
+    /** TensorProto.dims (field 1), unpacked (one varint) or packed (a length-delimited run of varints). */
+    private static long[] readDims(Reader r, int wire, long[] dims) {
+        if (wire == 0) return append(dims, r.varint());
+        if (wire != 2) {
+            r.skip(wire);
+            return dims;
+        }
+        int end = r.pos + r.length();
+        while (r.pos < end) dims = append(dims, r.varint());
+        return dims;
     }
 
     private static long[] append(long[] a, long v) {
