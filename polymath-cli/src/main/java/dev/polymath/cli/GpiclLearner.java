@@ -5,6 +5,9 @@ import dev.polymath.icl.learner.InContextLearner;
 import dev.polymath.nn.meta.icl.InContextClassifier;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -21,8 +24,17 @@ final class GpiclLearner implements InContextLearner, AutoCloseable {
     private final float scale;
     private final float[] projection; // [P, D] row-major
     private final int p, d;
+    private final int batchSize;
 
     GpiclLearner(Path dir, float[][] embeddings, long seed) {
+        this(dir, embeddings, seed, InContextClassifier.BATCH);
+    }
+
+    /** @param batchSize prompts per forward pass at most (1: one at a time, as before batching) */
+    GpiclLearner(Path dir, float[][] embeddings, long seed, int batchSize) {
+        if (batchSize < 1) throw new IllegalArgumentException("gpicl batch size must be >= 1, got " + batchSize);
+        if (embeddings.length == 0) throw new IllegalArgumentException("gpicl learner needs the dataset's embeddings for its input statistics, got none");
+        this.batchSize = batchSize;
         this.model = InContextClassifier.load(dir);
         this.p = embeddings[0].length;
         this.d = model.config().inputDim();
@@ -55,16 +67,31 @@ final class GpiclLearner implements InContextLearner, AutoCloseable {
 
     @Override
     public double[] logProbs(Prompt prompt, int numLabels) {
-        InContextLearner.checkLabels(prompt, numLabels);
+        return logProbs(List.of(prompt), numLabels).get(0);
+    }
+
+    /** All prompts through {@link InContextClassifier#probabilities(List, int)}: equal lengths share forward passes. */
+    @Override
+    public List<double[]> logProbs(List<Prompt> prompts, int numLabels) {
         int labels = model.config().labels();
         if (numLabels > labels) throw new IllegalArgumentException("the gpicl model knows " + labels + " labels; tasks with " + numLabels + " need another model (--ways <= " + labels + ")");
-        float[][] x = new float[prompt.demos().length][];
-        for (int i = 0; i < x.length; i++) x[i] = prepare(prompt.demos()[i]);
-        float[] probs = model.probabilities(x, prompt.labels(), new float[][]{prepare(prompt.query())})[0];
-        double z = 0;
-        for (int c = 0; c < numLabels; c++) z += probs[c];
-        double[] out = new double[numLabels];
-        for (int c = 0; c < numLabels; c++) out[c] = Math.log(Math.max(probs[c], 1e-30) / Math.max(z, 1e-30));
+        var prepared = new IdentityHashMap<float[], float[]>(); // demonstrations recur across prompts
+        var batch = new ArrayList<InContextClassifier.Prompt>(prompts.size());
+        for (Prompt prompt : prompts) {
+            InContextLearner.checkLabels(prompt, numLabels);
+            float[][] x = new float[prompt.demos().length][];
+            for (int i = 0; i < x.length; i++) x[i] = prepared.computeIfAbsent(prompt.demos()[i], this::prepare);
+            batch.add(new InContextClassifier.Prompt(x, prompt.labels(), prepared.computeIfAbsent(prompt.query(), this::prepare)));
+        }
+        float[][] probs = model.probabilities(batch, batchSize);
+        var out = new ArrayList<double[]>(probs.length);
+        for (float[] p : probs) {
+            double z = 0;
+            for (int c = 0; c < numLabels; c++) z += p[c];
+            double[] lp = new double[numLabels];
+            for (int c = 0; c < numLabels; c++) lp[c] = Math.log(Math.max(p[c], 1e-30) / Math.max(z, 1e-30));
+            out.add(lp);
+        }
         return out;
     }
 

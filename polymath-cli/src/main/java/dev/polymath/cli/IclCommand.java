@@ -9,13 +9,17 @@ import dev.polymath.core.run.Run;
 import dev.polymath.core.task.Example;
 import dev.polymath.core.task.Task;
 import dev.polymath.core.task.TaskSuite;
+import dev.polymath.core.util.Seeds;
+import dev.polymath.nn.meta.icl.InContextClassifier;
 import dev.polymath.icl.eval.IclEvaluator;
 import dev.polymath.icl.eval.PromptBuilder;
 import dev.polymath.icl.eval.PromptPacker;
 import dev.polymath.icl.eval.TaskRefs;
+import dev.polymath.icl.learner.InContextLearner;
 import dev.polymath.icl.lm.OpenAiCompatibleModel;
 import dev.polymath.icl.select.Demo;
 import dev.polymath.icl.select.DemoSelector;
+import dev.polymath.icl.select.Embedder;
 import dev.polymath.icl.select.EmbedderProvider;
 import dev.polymath.icl.select.OrderPolicy;
 import dev.polymath.icl.select.Selectors;
@@ -35,6 +39,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -104,7 +109,9 @@ public final class IclCommand implements Runnable {
         @Option(names = "--task", required = true, paramLabel = "REF", description = TASK_HELP)
         String task;
 
-        @Option(names = "--model", required = true, paramLabel = "URL", description = "OpenAI-compatible base URL, e.g. http://localhost:8000/v1")
+        @Option(names = "--model", required = true, paramLabel = "URL|LEARNER",
+                description = "OpenAI-compatible base URL, e.g. http://localhost:8000/v1; or an offline in-context learner over embeddings "
+                        + "(multiple-choice/classification specs, metric acc): kernel-vote, or gpicl:DIR (a model from 'polymath meta icl --out DIR')")
         String model;
 
         @Option(names = "--model-name", paramLabel = "NAME", description = "model name sent with requests (default: the first listed by <URL>/models)")
@@ -145,12 +152,14 @@ public final class IclCommand implements Runnable {
             PrintWriter out = cmd.commandLine().getOut();
             TaskSpec spec = TaskRefs.spec(task);
             TaskSuite suite = TaskRefs.suite(spec);
+            boolean offline = OfflineLearners.isLearner(model);
+            if (offline && demos.embedder == null) demos.embedder = "minilm"; // the learner reads embeddings
             OpenAiCompatibleModel.Api apiKind = switch (api) {
                 case "completions" -> OpenAiCompatibleModel.Api.COMPLETIONS;
                 case "chat" -> OpenAiCompatibleModel.Api.CHAT;
                 default -> throw new IllegalArgumentException("--api must be completions or chat, got '" + api + "'");
             };
-            if (apiKind == OpenAiCompatibleModel.Api.CHAT && spec.outputType() != OutputType.GENERATE_UNTIL) {
+            if (!offline && apiKind == OpenAiCompatibleModel.Api.CHAT && spec.outputType() != OutputType.GENERATE_UNTIL) {
                 throw new IllegalArgumentException("task " + spec.name() + " is scored by log-likelihoods (output_type "
                         + spec.outputType().id() + "), which the chat endpoint cannot return; use --api completions");
             }
@@ -163,8 +172,8 @@ public final class IclCommand implements Runnable {
             config.put("spec_file", spec.file());
             config.put("template_hash", spec.templateHash());
             config.put("model", model);
-            config.put("model_name", modelName);
-            config.put("api", api);
+            config.put("model_name", offline ? null : modelName);
+            config.put("api", offline ? null : api);
             config.put("selector", demos.selector == null ? spec.selector() : demos.selector);
             config.put("shots", demos.shots == null ? spec.numFewshot() : demos.shots);
             config.put("order", demos.order);
@@ -177,47 +186,94 @@ public final class IclCommand implements Runnable {
             config.put("retriever_metadata", IclRetrieverCommand.describe(IclRetrieverCommand.load(demos.retriever)));
             long total = suite.tasks().stream().mapToLong(t -> t.hasSplit(spec.testSplit())
                     ? Math.min(t.size(spec.testSplit()), limit == null ? Long.MAX_VALUE : limit) : 0).sum();
-            try (var lm = OpenAiCompatibleModel.builder(model).modelName(modelName).api(apiKind).apiKeyFromEnv(apiKeyEnv)
-                    .concurrency(concurrency).timeout(Duration.ofSeconds(timeout)).maxRetries(maxRetries).build();
-                 Run run = Run.start(runs.dir(), "icl-eval", config, demos.seed)) {
+            try (Run run = Run.start(runs.dir(), "icl-eval", config, demos.seed)) {
                 recordDataset(run, spec);
-                run.info("model name", lm.modelName()); // resolves it from <URL>/models when not given: fails early if unreachable
-                run.info("model", lm.describe());
-                run.info("template hash", spec.templateHash());
-                run.info("spec source", spec.source());
-                var mapper = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
-                IclEvaluator.Result result;
-                try (BufferedWriter w = Files.newBufferedWriter(run.file("prompts.jsonl"), StandardCharsets.UTF_8);
-                     var progress = Progress.builder("icl eval " + spec.name()).total(total).unit("prompts").build()) {
-                    result = new IclEvaluator(lm, opts).evaluate(spec, suite, rec -> {
-                        try {
-                            w.write(mapper.writeValueAsString(rec));
-                            w.write('\n');
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    }, progress::step);
+                AutoCloseable resource;
+                IclEvaluator evaluator;
+                if (offline) {
+                    Embedder emb = opts.selectors().embedder();
+                    InContextLearner learner = OfflineLearners.create(model, null,
+                            () -> poolSample(suite, spec.fewshotSplit(), emb, opts.selectors().text(), demos.seed), demos.seed, KERNEL_TEMPERATURE, InContextClassifier.BATCH);
+                    resource = learner instanceof AutoCloseable c ? c : null;
+                    Path dir = OfflineLearners.modelDir(model, null);
+                    if (dir != null) run.model(learner.name(), dir);
+                    run.info("model", "in-context learner " + learner.name() + (dir == null ? "" : " from " + dir) + ", reading embeddings of " + emb.name());
+                    evaluator = new IclEvaluator(learner, emb, opts);
+                } else {
+                    var lm = OpenAiCompatibleModel.builder(model).modelName(modelName).api(apiKind).apiKeyFromEnv(apiKeyEnv)
+                            .concurrency(concurrency).timeout(Duration.ofSeconds(timeout)).maxRetries(maxRetries).build();
+                    resource = lm;
+                    run.info("model name", lm.modelName()); // resolves it from <URL>/models when not given: fails early if unreachable
+                    run.info("model", lm.describe());
+                    evaluator = new IclEvaluator(lm, opts);
                 }
-                Files.writeString(run.file("spec.yaml"), specText(spec), StandardCharsets.UTF_8);
-                Table table = table(result);
-                run.table(table);
-                for (var t : result.tasks()) {
-                    t.metrics().forEach((m, s) -> {
-                        if (Double.isNaN(s.ci())) run.metric(t.task(), m, s.mean());
-                        else run.metric(t.task(), m, s.mean(), s.ci());
-                    });
+                try {
+                    run.info("template hash", spec.templateHash());
+                    run.info("spec source", spec.source());
+                    evaluate(run, spec, suite, evaluator, total, out);
+                } finally {
+                    if (resource != null) resource.close();
                 }
-                result.micro().forEach((m, s) -> run.value("micro/" + m, Map.of("mean", s.mean(), "ci", Double.isNaN(s.ci()) ? 0 : s.ci(), "n", s.n())));
-                result.macro().forEach((m, v) -> run.value("macro/" + m, v));
-                run.value("fallback_policy", result.fallback());
-                run.note("Prompts: prompts.jsonl holds one record per prompt (demonstration ids, scores, ranks and positions, "
-                        + "template hash, prompt SHA-256, model output, prediction). Spec: spec.yaml.");
-                out.println(table.toText());
-                var dir = run.commit();
-                out.println("Run record: " + dir);
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("could not close the model: " + e.getMessage(), e);
             }
             out.flush();
             return 0;
+        }
+
+        /** τ of {@code --model kernel-vote} (as in {@code icl offline}). */
+        static final double KERNEL_TEMPERATURE = 0.1;
+
+        /** Input statistics for a learner that standardizes embeddings: a seeded sample of the few-shot pools' texts. */
+        static float[][] poolSample(TaskSuite suite, String split, Embedder emb, java.util.function.Function<Example, String> text, long seed) {
+            var texts = new java.util.ArrayList<String>();
+            for (Task t : suite.tasks()) {
+                if (t.hasSplit(split)) for (Example e : t.split(split)) texts.add(text.apply(e));
+            }
+            if (texts.isEmpty()) {
+                throw new IllegalArgumentException(suite.name() + ": no examples in split '" + split + "' to take the learner's input statistics from");
+            }
+            var sample = new java.util.ArrayList<String>();
+            for (int i : Seeds.sampleWithoutReplacement(texts.size(), Math.min(STATISTICS_SAMPLE, texts.size()),
+                    Seeds.stream(seed, "icl/eval/learner-statistics"))) sample.add(texts.get(i));
+            return emb.embed(sample);
+        }
+
+        static final int STATISTICS_SAMPLE = 512;
+
+        private void evaluate(Run run, TaskSpec spec, TaskSuite suite, IclEvaluator evaluator, long total, PrintWriter out) throws IOException {
+            var mapper = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
+            IclEvaluator.Result result;
+            try (BufferedWriter w = Files.newBufferedWriter(run.file("prompts.jsonl"), StandardCharsets.UTF_8);
+                 var progress = Progress.builder("icl eval " + spec.name()).total(total).unit("prompts").build()) {
+                result = evaluator.evaluate(spec, suite, rec -> {
+                    try {
+                        w.write(mapper.writeValueAsString(rec));
+                        w.write('\n');
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }, progress::step);
+            }
+            Files.writeString(run.file("spec.yaml"), specText(spec), StandardCharsets.UTF_8);
+            Table table = table(result);
+            run.table(table);
+            for (var t : result.tasks()) {
+                t.metrics().forEach((m, s) -> {
+                    if (Double.isNaN(s.ci())) run.metric(t.task(), m, s.mean());
+                    else run.metric(t.task(), m, s.mean(), s.ci());
+                });
+            }
+            result.micro().forEach((m, s) -> run.value("micro/" + m, Map.of("mean", s.mean(), "ci", Double.isNaN(s.ci()) ? 0 : s.ci(), "n", s.n())));
+            result.macro().forEach((m, v) -> run.value("macro/" + m, v));
+            run.value("fallback_policy", result.fallback());
+            run.note("Prompts: prompts.jsonl holds one record per prompt (demonstration ids, scores, ranks and positions, "
+                    + "template hash, prompt SHA-256, model output, prediction). Spec: spec.yaml.");
+            out.println(table.toText());
+            var dir = run.commit();
+            out.println("Run record: " + dir);
         }
 
         private static void recordDataset(Run run, TaskSpec spec) {

@@ -43,7 +43,7 @@ final class IclOfflineCommand implements Callable<Integer> {
     @Option(names = "--dataset", split = ",", defaultValue = "clinc150,banking77", description = "clinc150 and/or banking77 (default: ${DEFAULT-VALUE})")
     List<String> datasets;
 
-    @Option(names = "--learner", split = ",", defaultValue = KernelVoteLearner.NAME, description = "in-context learners: kernel-vote, gpicl (with --gpicl-model) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--learner", split = ",", defaultValue = KernelVoteLearner.NAME, description = "in-context learners: kernel-vote, gpicl:DIR, or gpicl with --gpicl-model DIR (default: ${DEFAULT-VALUE})")
     List<String> learners;
 
     @Option(names = "--selectors", split = ",", defaultValue = "random,label-balanced,knn,mmr,cross-task,learned",
@@ -95,6 +95,10 @@ final class IclOfflineCommand implements Callable<Integer> {
     @Option(names = "--gpicl-model", paramLabel = "DIR", description = "model folder of the meta-trained GPICL learner (config.json + model.safetensors, from 'polymath meta icl --out DIR'), for --learner gpicl")
     Path gpiclModel;
 
+    @Option(names = "--learner-batch", defaultValue = "" + dev.polymath.nn.meta.icl.InContextClassifier.BATCH,
+            description = "prompts per forward pass of the gpicl learner; 1 = one prompt at a time (default: ${DEFAULT-VALUE})")
+    int learnerBatch;
+
     @Option(names = "--save-retrievers", paramLabel = "DIR", description = "also write each trained retriever as DIR/<dataset>-<learner>.safetensors")
     Path saveRetrievers;
 
@@ -110,7 +114,10 @@ final class IclOfflineCommand implements Callable<Integer> {
         for (String d : datasets) {
             if (!d.equals("clinc150") && !d.equals("banking77")) throw new IllegalArgumentException("--dataset must be clinc150 or banking77, got '" + d + "'");
         }
-        if (learners.contains(GpiclLearner.NAME) && gpiclModel == null) throw new IllegalArgumentException("--learner gpicl needs --gpicl-model DIR");
+        if (learners.contains(GpiclLearner.NAME) && gpiclModel == null) throw new IllegalArgumentException("--learner gpicl needs --gpicl-model DIR (or --learner gpicl:DIR)");
+        for (String l : learners) {
+            if (!OfflineLearners.isLearner(l)) throw new IllegalArgumentException("unknown --learner '" + l + "'; known: kernel-vote, gpicl:DIR, " + String.join(", ", InContextLearners.names()));
+        }
         var cfg = new SelectorCurves.Config(ways, partitions, shots, selectors, seed, lambda, crossTaskInner,
                 new RetrieverTrainer.Options(candidates, steps, batch, lr, 1.0, seed), retrieverQueries, inDomain);
         var config = new LinkedHashMap<String, Object>();
@@ -129,6 +136,7 @@ final class IclOfflineCommand implements Callable<Integer> {
         config.put("retriever_in_domain", inDomain);
         config.put("encoder", encoder.model);
         config.put("gpicl_model", gpiclModel == null ? null : gpiclModel.toString());
+        config.put("learner_batch", learnerBatch);
         try (Run run = Run.start(runs.dir(), "icl-offline", config, seed)) {
             for (String name : datasets) {
                 TaskSuite suite = DatasetCatalog.load(name);
@@ -138,13 +146,10 @@ final class IclOfflineCommand implements Callable<Integer> {
                 var data = dataset(name, task);
                 var learnerList = new ArrayList<InContextLearner>();
                 for (String l : learners) {
-                    learnerList.add(switch (l) {
-                        case KernelVoteLearner.NAME -> new KernelVoteLearner(temperature);
-                        case GpiclLearner.NAME -> new GpiclLearner(gpiclModel, vectors, seed);
-                        default -> InContextLearners.create(l);
-                    });
+                    learnerList.add(OfflineLearners.create(l, gpiclModel, () -> vectors, seed, temperature, learnerBatch));
+                    Path dir = OfflineLearners.modelDir(l, gpiclModel);
+                    if (dir != null) run.model(GpiclLearner.NAME, dir);
                 }
-                if (gpiclModel != null) run.model("gpicl", gpiclModel);
                 long units = SelectorCurves.units(data, split, learnerList.size(), cfg);
                 SelectorCurves.Outcome o;
                 try (var progress = Progress.builder("icl offline " + name).total(units).unit("task x selector x k cells").build()) {

@@ -6,10 +6,11 @@ import dev.polymath.core.task.Task;
 import dev.polymath.core.task.TaskSuite;
 import dev.polymath.icl.eval.LanguageModelFeedback;
 import dev.polymath.icl.eval.TaskRefs;
-import dev.polymath.icl.learner.InContextLearners;
+import dev.polymath.icl.learner.InContextLearner;
 import dev.polymath.icl.learner.LearnerFeedback;
 import dev.polymath.icl.lm.LanguageModel;
 import dev.polymath.icl.lm.OpenAiCompatibleModel;
+import dev.polymath.icl.select.CachingEmbedder;
 import dev.polymath.icl.select.DemoFeedback;
 import dev.polymath.icl.select.Embedder;
 import dev.polymath.icl.select.EmbedderProvider;
@@ -56,7 +57,7 @@ final class IclRetrieverCommand implements Runnable {
         String task;
 
         @Option(names = "--model", required = true, paramLabel = "URL|LEARNER",
-                description = "OpenAI-compatible base URL (completions with echo + logprobs), or an in-context learner name for classification tasks (kernel-vote)")
+                description = "OpenAI-compatible base URL (completions with echo + logprobs), or an in-context learner for classification tasks (kernel-vote, gpicl:DIR)")
         String model;
 
         @Option(names = "--model-name", paramLabel = "NAME") String modelName;
@@ -89,11 +90,14 @@ final class IclRetrieverCommand implements Runnable {
             TaskSpec spec = TaskRefs.spec(task);
             TaskSuite suite = TaskRefs.suite(spec);
             String from = split == null ? spec.fewshotSplit() : split;
-            Embedder emb = EmbedderProvider.named(embedder);
+            Embedder emb = CachingEmbedder.of(EmbedderProvider.named(embedder));
             var opts = new RetrieverTrainer.Options(candidates, steps, batch, lr, rankFactor, seed);
             var byName = new LinkedHashMap<String, Task>();
             suite.tasks().forEach(t -> byName.put(t.name(), t));
-            boolean learner = InContextLearners.names().contains(model);
+            boolean learner = OfflineLearners.isLearner(model);
+            InContextLearner offline = learner ? OfflineLearners.create(model, null,
+                    () -> IclCommand.Eval.poolSample(suite, from, emb, Selectors::defaultText, seed),
+                    seed, IclCommand.Eval.KERNEL_TEMPERATURE, dev.polymath.nn.meta.icl.InContextClassifier.BATCH) : null;
             LanguageModel lm = learner ? null : OpenAiCompatibleModel.builder(model).modelName(modelName).apiKeyFromEnv(apiKeyEnv)
                     .concurrency(concurrency).timeout(Duration.ofSeconds(timeout)).build();
             try {
@@ -108,7 +112,7 @@ final class IclRetrieverCommand implements Runnable {
                         if (pool.size() < 3) throw new IllegalArgumentException("task " + t.name() + ": split '" + from + "' has " + pool.size() + " examples; a retriever needs >= 3");
                         List<Example> queries = limit == null ? pool : pool.subList(0, Math.min(limit, pool.size()));
                         DemoFeedback fb = learner
-                                ? new LearnerFeedback(InContextLearners.create(model), emb, Selectors::defaultText, Math.max(2, t.labels().size()), seed)
+                                ? new LearnerFeedback(offline, emb, Selectors::defaultText, Math.max(2, t.labels().size()), seed)
                                 : new LanguageModelFeedback(lm, spec, byName);
                         feedbackName = fb.describe();
                         long before = progress.count();
@@ -133,6 +137,13 @@ final class IclRetrieverCommand implements Runnable {
                 pw.flush();
             } finally {
                 if (lm != null) lm.close();
+                if (offline instanceof AutoCloseable c) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("could not close " + offline.name() + ": " + e.getMessage(), e);
+                    }
+                }
             }
             return 0;
         }

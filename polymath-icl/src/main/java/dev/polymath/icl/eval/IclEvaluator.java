@@ -6,12 +6,14 @@ import dev.polymath.core.metric.MeanCi;
 import dev.polymath.core.task.Example;
 import dev.polymath.core.task.Task;
 import dev.polymath.core.task.TaskSuite;
+import dev.polymath.icl.learner.InContextLearner;
 import dev.polymath.icl.lm.GenerationOptions;
 import dev.polymath.icl.lm.LanguageModel;
 import dev.polymath.icl.lm.LikelihoodRequest;
 import dev.polymath.icl.lm.LogLikelihood;
 import dev.polymath.icl.select.Demo;
 import dev.polymath.icl.select.DemoSelector;
+import dev.polymath.icl.select.Embedder;
 import dev.polymath.icl.select.OrderPolicy;
 import dev.polymath.icl.select.Selectors;
 import dev.polymath.icl.select.TokenCounter;
@@ -29,6 +31,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -96,11 +99,33 @@ public final class IclEvaluator {
 
     private record ExampleOutcome(Map<String, Double> scores, ObjectNode record, boolean unparsed, boolean fallback, int dropped) {}
 
+    private record Prepared(Example example, PromptPacker.Packed packed, List<String> choices, ObjectNode record) {}
+
     private final LanguageModel model;
+    private final InContextLearner learner;
+    private final Embedder learnerEmbedder;
     private final Options options;
 
     public IclEvaluator(LanguageModel model, Options options) {
         this.model = model;
+        this.learner = null;
+        this.learnerEmbedder = null;
+        this.options = options;
+    }
+
+    /**
+     * Evaluates an offline {@link InContextLearner} instead of a language model, on multiple-choice (classification)
+     * specs: selection and packing are the same, but the learner reads embeddings, not the prompt text — each
+     * packed demonstration's vector ({@code embedder} over the selectors' example text) with its gold choice index
+     * as label, in prompt order, then the query's vector; its log-probabilities over the query's choices stand in
+     * for the choices' log-likelihoods. Only {@code acc} is defined ({@code acc_norm}'s per-character normalization
+     * means nothing for label probabilities). All prompts of a task go to the learner in one batched call.
+     */
+    public IclEvaluator(InContextLearner learner, Embedder embedder, Options options) {
+        if (learner == null || embedder == null) throw new IllegalArgumentException("an in-context learner needs an embedder");
+        this.model = null;
+        this.learner = learner;
+        this.learnerEmbedder = embedder;
         this.options = options;
     }
 
@@ -115,6 +140,7 @@ public final class IclEvaluator {
         var builder = new PromptBuilder(spec);
         var packer = new PromptPacker(builder, options.counter());
         String templateHash = spec.templateHash();
+        if (learner != null) checkLearnerSpec(spec);
         var byName = new LinkedHashMap<String, Task>();
         suite.tasks().forEach(t -> byName.put(t.name(), t));
 
@@ -137,22 +163,37 @@ public final class IclEvaluator {
                 List<Example> test = task.split(spec.testSplit());
                 if (options.limit() != null && test.size() > options.limit()) test = test.subList(0, options.limit());
                 List<Example> fewshot = pools.get(task.name());
-                var futures = new ArrayList<Future<ExampleOutcome>>();
-                for (Example ex : test) {
-                    futures.add(pool.submit(() -> {
-                        ExampleOutcome o = one(spec, task, ex, fewshot, selector, shots, budget, builder, packer, templateHash, byName);
-                        synchronized (records) {
-                            records.accept(o.record());
-                        }
+                var answered = new ArrayList<Future<ExampleOutcome>>();
+                if (learner != null) {
+                    var futures = new ArrayList<Future<Prepared>>();
+                    for (Example ex : test) {
+                        futures.add(pool.submit(() -> prepare(spec, task, ex, fewshot, selector, shots, budget, builder, packer, templateHash, byName)));
+                    }
+                    var prepared = new ArrayList<Prepared>(futures.size());
+                    for (var f : futures) prepared.add(get(f));
+                    for (ExampleOutcome o : answerWithLearner(spec, task, prepared, builder, byName)) {
+                        records.accept(o.record());
                         if (tick != null) tick.run();
-                        return o;
-                    }));
+                        answered.add(CompletableFuture.completedFuture(o));
+                    }
+                } else {
+                    for (Example ex : test) {
+                        answered.add(pool.submit(() -> {
+                            ExampleOutcome o = answerWithModel(spec, task,
+                                    prepare(spec, task, ex, fewshot, selector, shots, budget, builder, packer, templateHash, byName), builder);
+                            synchronized (records) {
+                                records.accept(o.record());
+                            }
+                            if (tick != null) tick.run();
+                            return o;
+                        }));
+                    }
                 }
                 var perMetric = new LinkedHashMap<String, double[]>();
                 for (String m : spec.metrics()) perMetric.put(m, new double[test.size()]);
                 int unparsed = 0, fallbacks = 0, dropped = 0;
-                for (int i = 0; i < futures.size(); i++) {
-                    ExampleOutcome o = get(futures.get(i));
+                for (int i = 0; i < answered.size(); i++) {
+                    ExampleOutcome o = get(answered.get(i));
                     for (String m : spec.metrics()) {
                         perMetric.get(m)[i] = o.scores().get(m);
                         all.computeIfAbsent(m, k -> new ArrayList<>()).add(o.scores().get(m));
@@ -188,9 +229,10 @@ public final class IclEvaluator {
         }
     }
 
-    private ExampleOutcome one(TaskSpec spec, Task task, Example ex, List<Example> fewshot, DemoSelector selector, int shots,
-                               Integer budget, PromptBuilder builder, PromptPacker packer, String templateHash,
-                               Map<String, Task> byName) {
+    /** Selection, packing and the record's header (everything before the model is asked). */
+    private Prepared prepare(TaskSpec spec, Task task, Example ex, List<Example> fewshot, DemoSelector selector, int shots,
+                             Integer budget, PromptBuilder builder, PromptPacker packer, String templateHash,
+                             Map<String, Task> byName) {
         List<Demo> selected = shots == 0 ? List.of() : selector.select(task.name(), ex, fewshot, shots, options.seed());
         int reserve = 0;
         List<String> choices = null;
@@ -217,7 +259,14 @@ public final class IclEvaluator {
             else dn.put("score", d.score());
         }
         if (options.savePromptText()) rec.put("prompt", packed.prompt());
+        return new Prepared(ex, packed, choices, rec);
+    }
 
+    private ExampleOutcome answerWithModel(TaskSpec spec, Task task, Prepared p, PromptBuilder builder) {
+        Example ex = p.example();
+        PromptPacker.Packed packed = p.packed();
+        List<String> choices = p.choices();
+        ObjectNode rec = p.record();
         var scores = new LinkedHashMap<String, Double>();
         boolean unparsed = false, usedFallback = false;
         switch (spec.outputType()) {
@@ -267,6 +316,11 @@ public final class IclEvaluator {
                 rec.put("loglikelihood", ll.logProb()).put("is_greedy", ll.isGreedy());
             }
         }
+        return finish(spec, rec, scores, unparsed, usedFallback, packed.dropped());
+    }
+
+    private static ExampleOutcome finish(TaskSpec spec, ObjectNode rec, Map<String, Double> scores, boolean unparsed,
+                                         boolean usedFallback, int dropped) {
         var sn = rec.putObject("scores");
         for (String m : spec.metrics()) {
             Double v = scores.get(m);
@@ -275,7 +329,62 @@ public final class IclEvaluator {
         }
         var kept = new LinkedHashMap<String, Double>();
         for (String m : spec.metrics()) kept.put(m, scores.get(m));
-        return new ExampleOutcome(kept, rec, unparsed, usedFallback, packed.dropped());
+        return new ExampleOutcome(kept, rec, unparsed, usedFallback, dropped);
+    }
+
+    private void checkLearnerSpec(TaskSpec spec) {
+        if (spec.outputType() != OutputType.MULTIPLE_CHOICE) {
+            throw new IllegalArgumentException(spec.where("output_type") + ": " + spec.outputType().id() + " needs a language model; the in-context learner "
+                    + learner.name() + " only answers multiple_choice (classification) specs");
+        }
+        for (String m : spec.metrics()) {
+            if (!m.equals("acc")) {
+                throw new IllegalArgumentException(spec.where("metrics") + ": " + m + " is not defined for the in-context learner " + learner.name()
+                        + " (it scores labels, not texts); use metrics: [acc]");
+            }
+        }
+    }
+
+    /** One batched learner call for a task's prompts; demonstrations in packed (prompt) order. */
+    private List<ExampleOutcome> answerWithLearner(TaskSpec spec, Task task, List<Prepared> prepared, PromptBuilder builder,
+                                                   Map<String, Task> byName) {
+        var text = options.selectors().text();
+        var byChoices = new LinkedHashMap<Integer, List<Integer>>(); // learners take one label count per call
+        var prompts = new ArrayList<InContextLearner.Prompt>(prepared.size());
+        for (int i = 0; i < prepared.size(); i++) {
+            Prepared p = prepared.get(i);
+            List<Demo> demos = p.packed().demos();
+            float[][] x = learnerEmbedder.embed(demos.stream().map(d -> text.apply(d.example())).toList());
+            int[] y = new int[demos.size()];
+            for (int j = 0; j < y.length; j++) {
+                Demo d = demos.get(j);
+                Task dt = d.task().equals(task.name()) ? task : byName.get(d.task());
+                y[j] = builder.gold(dt, d.example());
+                if (y[j] >= p.choices().size()) {
+                    throw new IllegalArgumentException("task " + task.name() + ", example " + p.example().id() + ": demonstration " + d.example().id()
+                            + " of " + d.task() + " has gold choice " + y[j] + " but the query has " + p.choices().size() + " choices");
+                }
+            }
+            prompts.add(new InContextLearner.Prompt(x, y, learnerEmbedder.embed(text.apply(p.example()))));
+            byChoices.computeIfAbsent(p.choices().size(), k -> new ArrayList<>()).add(i);
+        }
+        var logProbs = new double[prepared.size()][];
+        for (var group : byChoices.entrySet()) {
+            List<double[]> lp = learner.logProbs(group.getValue().stream().map(prompts::get).toList(), group.getKey());
+            for (int j = 0; j < lp.size(); j++) logProbs[group.getValue().get(j)] = lp.get(j);
+        }
+        var out = new ArrayList<ExampleOutcome>(prepared.size());
+        for (int i = 0; i < prepared.size(); i++) {
+            Prepared p = prepared.get(i);
+            int gold = builder.gold(task, p.example());
+            int pred = Scoring.argmax(logProbs[i]);
+            ObjectNode rec = p.record();
+            rec.put("gold", gold).put("prediction", pred);
+            var ln = rec.putArray("log_probs");
+            for (double v : logProbs[i]) ln.add(v);
+            out.add(finish(spec, rec, Map.of("acc", pred == gold ? 1.0 : 0.0), false, false, p.packed().dropped()));
+        }
+        return out;
     }
 
     static String sha256(String s) {

@@ -65,12 +65,16 @@ public final class PromptBuilder {
         return sb.append(query(task, query)).toString();
     }
 
-    /** The answer options: rendered {@code doc_to_choice}, else the example's own choices. */
+    /**
+     * The answer options: rendered {@code doc_to_choice}, else the example's own choices, else (classification) the
+     * task's class labels in the dataset's order.
+     */
     public List<String> choices(Task task, Example e) {
         if (spec.docToChoice() == null) {
-            if (e.choices().isEmpty()) throw new IllegalArgumentException(spec.where("doc_to_choice") + ": not set and example "
-                    + e.id() + " of " + task.name() + " has no choices");
-            return e.choices();
+            if (!e.choices().isEmpty()) return e.choices();
+            if (!task.labels().isEmpty()) return task.labels();
+            throw new IllegalArgumentException(spec.where("doc_to_choice") + ": not set and example "
+                    + e.id() + " of " + task.name() + " has no choices (and the task no class labels)");
         }
         Map<String, Object> doc = Docs.of(task, e);
         var out = new ArrayList<String>();

@@ -1,6 +1,7 @@
 package dev.polymath.icl.select;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,8 +23,9 @@ public final class CachingEmbedder implements Embedder {
     public int dimension() { return inner.dimension(); }
 
     public float[][] embed(List<String> texts) {
-        var missing = new ArrayList<String>();
-        for (String t : texts) if (!cache.containsKey(t) && !missing.contains(t)) missing.add(t);
+        var missingSet = new LinkedHashSet<String>(); // a set: pools of thousands of texts
+        for (String t : texts) if (!cache.containsKey(t)) missingSet.add(t);
+        var missing = new ArrayList<>(missingSet);
         if (!missing.isEmpty()) {
             float[][] v = inner.embed(missing);
             if (v.length != missing.size()) throw new IllegalStateException("embedder " + inner.name() + " returned " + v.length + " vectors for " + missing.size() + " texts");

@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A meta-trained in-context learner used as an offline classifier: given demonstrations (vector, label) and
@@ -103,41 +105,80 @@ public final class InContextClassifier implements AutoCloseable {
 
     /** Label probabilities {@code [queries][labels]}, each query read after all the demonstrations. */
     public float[][] probabilities(float[][] demoX, int[] demoY, float[][] queries) {
+        var prompts = new ArrayList<Prompt>(queries.length);
+        for (float[] q : queries) prompts.add(new Prompt(demoX, demoY, q));
+        return probabilities(prompts);
+    }
+
+    /**
+     * One prompt: demonstrations (first = farthest from the query) and the query that follows them.
+     *
+     * @param demoX demonstration vectors, {@code input_dim} features each
+     * @param demoY their labels in {@code 0..labels-1}
+     */
+    public record Prompt(float[][] demoX, int[] demoY, float[] query) {}
+
+    /** Default number of prompts (of the same length) stacked into one forward pass. */
+    public static final int BATCH = 256;
+
+    /**
+     * Label probabilities {@code [prompts][labels]}, each prompt with its own demonstrations. Prompts with the
+     * same number of demonstrations share forward passes of up to {@value #BATCH} sequences (no padding: every
+     * sequence in a pass has the same length, so each row computes what it would alone).
+     */
+    public float[][] probabilities(List<Prompt> prompts) {
+        return probabilities(prompts, BATCH);
+    }
+
+    /** As {@link #probabilities(List)} with at most {@code maxBatch} sequences per forward pass (1: one prompt at a time). */
+    public float[][] probabilities(List<Prompt> prompts, int maxBatch) {
+        if (maxBatch < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + maxBatch);
         IclModelConfig c = model.config();
-        int n = demoX.length, D = c.inputDim(), L = c.labels();
-        if (demoY.length != n) throw new IllegalArgumentException(n + " demonstration vectors but " + demoY.length + " labels");
-        if (n + 1 > c.maxLength()) {
-            throw new IllegalArgumentException(n + " demonstrations do not fit: the model reads at most " + (c.maxLength() - 1) + " before a query");
+        int D = c.inputDim(), L = c.labels();
+        var byLength = new TreeMap<Integer, List<Integer>>();
+        for (int i = 0; i < prompts.size(); i++) {
+            Prompt p = prompts.get(i);
+            String where = "prompt " + i + ": ";
+            int n = p.demoX().length;
+            if (p.demoY().length != n) throw new IllegalArgumentException(where + n + " demonstration vectors but " + p.demoY().length + " labels");
+            if (n + 1 > c.maxLength()) {
+                throw new IllegalArgumentException(where + n + " demonstrations do not fit: the model reads at most " + (c.maxLength() - 1) + " before a query");
+            }
+            for (int t = 0; t < n; t++) {
+                check(where + "demonstration " + t, p.demoX()[t], D);
+                int y = p.demoY()[t];
+                if (y < 0 || y >= L) throw new IllegalArgumentException(where + "demonstration " + t + " has label " + y + ", outside 0.." + (L - 1));
+            }
+            check(where + "query", p.query(), D);
+            byLength.computeIfAbsent(n, k -> new ArrayList<>()).add(i);
         }
-        for (int i = 0; i < n; i++) {
-            check("demonstration " + i, demoX[i], D);
-            if (demoY[i] < 0 || demoY[i] >= L) throw new IllegalArgumentException("demonstration " + i + " has label " + demoY[i] + ", outside 0.." + (L - 1));
-        }
-        for (int q = 0; q < queries.length; q++) check("query " + q, queries[q], D);
-        int T = n + 1;
-        float[][] out = new float[queries.length][];
-        int chunk = 64;
+        float[][] out = new float[prompts.size()][];
         boolean was = Graph.gradMode();
         Graph.gradMode(false);
         try {
-            for (int from = 0; from < queries.length; from += chunk) {
-                int B = Math.min(chunk, queries.length - from);
-                float[] x = new float[B * T * D];
-                int[][] labels = new int[B][T];
-                for (int b = 0; b < B; b++) {
-                    for (int t = 0; t < n; t++) {
-                        System.arraycopy(demoX[t], 0, x, (b * T + t) * D, D);
-                        labels[b][t] = demoY[t];
+            for (var group : byLength.entrySet()) {
+                int n = group.getKey(), T = n + 1;
+                List<Integer> rows = group.getValue();
+                for (int from = 0; from < rows.size(); from += maxBatch) {
+                    int B = Math.min(maxBatch, rows.size() - from);
+                    float[] x = new float[B * T * D];
+                    int[][] labels = new int[B][T];
+                    for (int b = 0; b < B; b++) {
+                        Prompt p = prompts.get(rows.get(from + b));
+                        for (int t = 0; t < n; t++) {
+                            System.arraycopy(p.demoX()[t], 0, x, (b * T + t) * D, D);
+                            labels[b][t] = p.demoY()[t];
+                        }
+                        System.arraycopy(p.query(), 0, x, (b * T + n) * D, D);
+                        labels[b][n] = 0; // the query's own label is never read: y_{t-1} only feeds later tokens
                     }
-                    System.arraycopy(queries[from + b], 0, x, (b * T + n) * D, D);
-                    labels[b][n] = 0; // the query's own label is never read: y_{t-1} only feeds later tokens
-                }
-                try (Graph g = Graph.open(manager)) {
-                    IclBatch batch = IclBatch.withInputs(g, g.floats(x, B, T, D), labels, L);
-                    PtNDArray logits = model.forward(g, model.parameters().views(g), batch.x(), batch.yPrev());
-                    PtNDArray last = g.reshape(g.slice(logits, 1, n, n + 1), B, L);
-                    float[] probs = Graph.toFloats(g.softmax(last, 1));
-                    for (int b = 0; b < B; b++) out[from + b] = Arrays.copyOfRange(probs, b * L, (b + 1) * L);
+                    try (Graph g = Graph.open(manager)) {
+                        IclBatch batch = IclBatch.withInputs(g, g.floats(x, B, T, D), labels, L);
+                        PtNDArray logits = model.forward(g, model.parameters().views(g), batch.x(), batch.yPrev());
+                        PtNDArray last = g.reshape(g.slice(logits, 1, n, n + 1), B, L);
+                        float[] probs = Graph.toFloats(g.softmax(last, 1));
+                        for (int b = 0; b < B; b++) out[rows.get(from + b)] = Arrays.copyOfRange(probs, b * L, (b + 1) * L);
+                    }
                 }
             }
         } finally {

@@ -154,9 +154,48 @@ class IclTransformerTest {
             // a query's prediction does not depend on the other queries in the call
             assertArrayEquals(p[4], c.probabilities(demo, demoY, new float[][] {queries[4]})[0], 1e-6f);
             var e = assertThrows(IllegalArgumentException.class, () -> c.predict(demo, demoY, new float[][] {new float[D + 1]}));
-            assertTrue(e.getMessage().contains("query 0"), e.getMessage());
+            assertTrue(e.getMessage().contains("prompt 0: query has 9 features"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> c.predict(new float[24][D], new int[24], queries));
             assertThrows(IllegalArgumentException.class, () -> c.predict(demo, new int[] {0, 1, 2, 3, 0, 0, 0, 0, 0, 0}, queries));
+        }
+    }
+
+    /** Prompts of mixed lengths in one call give what each gives alone (one prompt per forward pass). */
+    @Test
+    void batchedPromptsEqualOneAtATime(@TempDir Path dir) {
+        int D = SMALL.inputDim();
+        try (NDManager root = NDManager.newBaseManager(); IclTransformer m = new IclTransformer(SMALL, 13, root)) {
+            InContextClassifier.save(m, dir, Map.of());
+        }
+        var rng = new SplittableRandom(5);
+        var prompts = new java.util.ArrayList<InContextClassifier.Prompt>();
+        for (int i = 0; i < 300; i++) {
+            int n = i < 260 ? 6 : rng.nextInt(12); // 260 of one length: more than one pass of BATCH; then mixed, incl. 0 demos
+            float[][] x = new float[n][];
+            int[] y = new int[n];
+            for (int t = 0; t < n; t++) { x[t] = gaussian(D, 1000L * i + t); y[t] = rng.nextInt(SMALL.labels()); }
+            prompts.add(new InContextClassifier.Prompt(x, y, gaussian(D, 7_000_000L + i)));
+        }
+        try (InContextClassifier c = InContextClassifier.load(dir)) {
+            float[][] batched = c.probabilities(prompts);
+            float[][] alone = c.probabilities(prompts, 1);
+            float[][] small = c.probabilities(prompts, 7);
+            double worst = 0;
+            for (int i = 0; i < prompts.size(); i++) {
+                for (int k = 0; k < SMALL.labels(); k++) {
+                    worst = Math.max(worst, Math.abs(batched[i][k] - alone[i][k]));
+                    worst = Math.max(worst, Math.abs(small[i][k] - alone[i][k]));
+                }
+                // and against the single-prompt call with no list at all
+                var p = prompts.get(i);
+                assertArrayEquals(alone[i], c.probabilities(p.demoX(), p.demoY(), new float[][] {p.query()})[0], 0f, "prompt " + i);
+            }
+            System.out.println("batched vs one at a time: max abs difference " + worst);
+            assertTrue(worst <= 1e-6, "batched vs one at a time differ by " + worst);
+            var e = assertThrows(IllegalArgumentException.class, () -> c.probabilities(java.util.List.of(prompts.get(0),
+                    new InContextClassifier.Prompt(new float[][] {new float[D]}, new int[] {3}, new float[D])), 4));
+            assertTrue(e.getMessage().contains("prompt 1: demonstration 0 has label 3"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> c.probabilities(prompts, 0));
         }
     }
 
