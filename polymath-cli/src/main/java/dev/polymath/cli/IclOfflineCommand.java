@@ -165,6 +165,12 @@ final class IclOfflineCommand implements Callable<Integer> {
                         out.println("retriever saved: " + f);
                     }
                 });
+                o.times().forEach((l, t) -> {
+                    String line = String.format(Locale.ROOT, "%s on %s: %d evaluation prompts in %.1f s (%.3f ms per prompt, batch %d)",
+                            l, name, t.prompts(), t.seconds(), 1000 * t.seconds() / Math.max(1, t.prompts()), learnerBatch);
+                    run.info("learner time " + name + " " + l, line);
+                    out.println(line);
+                });
                 for (String l : learners) {
                     String lname = learnerList.get(learners.indexOf(l)).name();
                     Table table = table(name, lname, o, split, cfg);

@@ -67,8 +67,15 @@ public final class SelectorCurves {
 
     public record Point(String dataset, String learner, String selector, int shots, double accuracy, double ci, int n) {}
 
-    /** @param retrievers the learned retriever trained for each learner, with its training losses */
-    public record Outcome(List<Point> points, Map<String, RetrieverTrainer.Trained> retrievers, int tasks, int queries) {}
+    /** Time a learner spent answering the evaluation prompts (retriever training excluded). */
+    public record LearnerTime(long prompts, double seconds) {}
+
+    /**
+     * @param retrievers the learned retriever trained for each learner, with its training losses
+     * @param times      per learner: evaluation prompts answered and the seconds inside its {@code logProbs} calls
+     */
+    public record Outcome(List<Point> points, Map<String, RetrieverTrainer.Trained> retrievers, int tasks, int queries,
+                          Map<String, LearnerTime> times) {}
 
     /** A ways-way evaluation task. */
     record EvalTask(String name, List<String> classes, List<Example> pool, List<Example> queries) {
@@ -135,6 +142,7 @@ public final class SelectorCurves {
         // correct[learner][selector][k] -> 0/1 per query, in a fixed order
         var correct = new LinkedHashMap<String, List<Double>>();
         Map<String, List<Demo>> shared = new HashMap<>(); // selections of learner-independent selectors
+        var nanos = new LinkedHashMap<String, long[]>(); // learner -> {prompts, nanoseconds}
         int queries = 0, taskCount = 0;
         for (int pi = 0; pi < partitions.size(); pi++) {
             var part = partitions.get(pi);
@@ -166,7 +174,11 @@ public final class SelectorCurves {
                                         : shared.computeIfAbsent(key, x -> selector.select(task.name(), q, task.pool(), k, cfg.seed()));
                                 prompts.add(prompt(demos, byName, qv[qi], data.embedder()));
                             }
+                            long t0 = System.nanoTime();
                             List<double[]> lp = learner.logProbs(prompts, cfg.ways());
+                            long[] acc = nanos.computeIfAbsent(learner.name(), x -> new long[2]);
+                            acc[0] += prompts.size();
+                            acc[1] += System.nanoTime() - t0;
                             var list = correct.computeIfAbsent(learner.name() + "\u0000" + s + "\u0000" + k, x -> new ArrayList<>());
                             for (int qi = 0; qi < lp.size(); qi++) {
                                 int gold = task.label(task.queries().get(qi).label());
@@ -189,7 +201,9 @@ public final class SelectorCurves {
                 }
             }
         }
-        return new Outcome(points, retrievers, taskCount, queries);
+        var times = new LinkedHashMap<String, LearnerTime>();
+        nanos.forEach((l, v) -> times.put(l, new LearnerTime(v[0], v[1] / 1e9)));
+        return new Outcome(points, retrievers, taskCount, queries, times);
     }
 
     /** Units of work {@link #run} reports through its tick (for a progress bar). */
