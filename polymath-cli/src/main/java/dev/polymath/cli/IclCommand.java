@@ -442,6 +442,7 @@ public final class IclCommand implements Runnable {
                 out.println("Selectors: " + String.join(", ", Selectors.NAMES) + ". Embedders: "
                         + (EmbedderProvider.available().isEmpty() ? "none registered" : String.join(", ",
                         EmbedderProvider.available().stream().map(EmbedderProvider::name).toList())) + ".");
+                out.println("Offline in-context learners (--model, classification specs): " + OfflineLearners.describe() + ".");
             }
             out.flush();
             return 0;

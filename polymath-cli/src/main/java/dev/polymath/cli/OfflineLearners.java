@@ -41,6 +41,14 @@ final class OfflineLearners {
         return InContextLearners.create(ref);
     }
 
+    /** The names a user can give, for listings. */
+    static String describe() {
+        var names = new java.util.ArrayList<String>();
+        for (String n : InContextLearners.names()) names.add(n);
+        names.add(GPICL_PREFIX + "DIR");
+        return String.join(", ", names);
+    }
+
     /** The model folder a learner reference names, or null. */
     static Path modelDir(String ref, Path gpiclModel) {
         if (ref.startsWith(GPICL_PREFIX)) return Path.of(ref.substring(GPICL_PREFIX.length()));

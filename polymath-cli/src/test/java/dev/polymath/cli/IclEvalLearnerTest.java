@@ -130,4 +130,22 @@ class IclEvalLearnerTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("no config.json in /nonexistent/model"), r.err());
     }
+
+    @Test
+    void retrieverTrainsOnGpiclFeedback(@TempDir Path tmp) throws IOException {
+        assumeTrue(DataPaths.find("tweeteval") != null, "TweetEval not installed");
+        Path spec = tmp.resolve("climate.yaml"); // stance/climate: 355 training tweets, 3 classes
+        Files.writeString(spec, Files.readString(SPEC).replace("tasks: [emotion]", "tasks: [climate]"));
+        Path model = tmp.resolve("gpicl");
+        dev.polymath.nn.Engines.pytorch();
+        try (NDManager m = NDManager.newBaseManager(); IclTransformer t = new IclTransformer(new IclModelConfig(8, 4, 16, 1, 2, 32, 24), 4, m)) {
+            InContextClassifier.save(t, model, Map.of());
+        }
+        Path out = tmp.resolve("r.safetensors");
+        var r = MainTest.run("icl", "retriever", "train", "--task", spec.toString(), "--model", "gpicl:" + model, "--limit", "16",
+                "--candidates", "4", "--steps", "3", "--batch", "8", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        var p = dev.polymath.icl.select.Projection.load(out);
+        assertTrue(p.metadata().get("feedback").startsWith("in-context learner gpicl"), p.metadata().toString());
+    }
 }
