@@ -72,6 +72,8 @@ class SelectorCurvesTest {
         for (int k : List.of(1, 2, 4)) assertTrue(Math.abs(acc.get("cross-task@" + k) - 0.5) < 0.2, "cross-task@" + k + " " + acc.get("cross-task@" + k));
         assertTrue(acc.get("learned@1") > 0.85, "learned@1 " + acc.get("learned@1"));
         assertTrue(out.retrievers().containsKey("kernel-vote"));
+        // every evaluation prompt is counted once in the learner's time (retriever feedback is not)
+        assertEquals(80L * names.size() * config(names).shots().size(), out.times().get("kernel-vote").prompts());
 
         var again = SelectorCurves.run(data, split(), learners, config(names), null);
         assertEquals(out.points(), again.points(), "same seed, same numbers");
