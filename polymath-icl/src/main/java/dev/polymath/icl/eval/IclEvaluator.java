@@ -31,7 +31,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -163,22 +162,23 @@ public final class IclEvaluator {
                 List<Example> test = task.split(spec.testSplit());
                 if (options.limit() != null && test.size() > options.limit()) test = test.subList(0, options.limit());
                 List<Example> fewshot = pools.get(task.name());
-                var answered = new ArrayList<Future<ExampleOutcome>>();
-                if (learner != null) {
+                List<ExampleOutcome> outcomes;
+                if (learner != null) { // select and pack concurrently, then one batched learner call for the task
                     var futures = new ArrayList<Future<Prepared>>();
                     for (Example ex : test) {
                         futures.add(pool.submit(() -> prepare(spec, task, ex, fewshot, selector, shots, budget, builder, packer, templateHash, byName)));
                     }
                     var prepared = new ArrayList<Prepared>(futures.size());
                     for (var f : futures) prepared.add(get(f));
-                    for (ExampleOutcome o : answerWithLearner(spec, task, prepared, builder, byName)) {
+                    outcomes = answerWithLearner(spec, task, prepared, builder, byName);
+                    for (ExampleOutcome o : outcomes) {
                         records.accept(o.record());
                         if (tick != null) tick.run();
-                        answered.add(CompletableFuture.completedFuture(o));
                     }
                 } else {
+                    var futures = new ArrayList<Future<ExampleOutcome>>();
                     for (Example ex : test) {
-                        answered.add(pool.submit(() -> {
+                        futures.add(pool.submit(() -> {
                             ExampleOutcome o = answerWithModel(spec, task,
                                     prepare(spec, task, ex, fewshot, selector, shots, budget, builder, packer, templateHash, byName), builder);
                             synchronized (records) {
@@ -188,12 +188,14 @@ public final class IclEvaluator {
                             return o;
                         }));
                     }
+                    outcomes = new ArrayList<>(futures.size());
+                    for (var f : futures) outcomes.add(get(f));
                 }
                 var perMetric = new LinkedHashMap<String, double[]>();
                 for (String m : spec.metrics()) perMetric.put(m, new double[test.size()]);
                 int unparsed = 0, fallbacks = 0, dropped = 0;
-                for (int i = 0; i < answered.size(); i++) {
-                    ExampleOutcome o = get(answered.get(i));
+                for (int i = 0; i < outcomes.size(); i++) {
+                    ExampleOutcome o = outcomes.get(i);
                     for (String m : spec.metrics()) {
                         perMetric.get(m)[i] = o.scores().get(m);
                         all.computeIfAbsent(m, k -> new ArrayList<>()).add(o.scores().get(m));
