@@ -103,7 +103,7 @@ public final class MergeExperiment {
         for (String m : STREAMING.keySet()) if (!Files.exists(resultFile("clean", m))) return false;
         for (String m : LearnedMergeMethods.names()) if (!Files.exists(resultFile("clean", m))) return false;
         for (String m : BACKDOOR_METHODS) if (!Files.exists(resultFile("backdoor", m))) return false;
-        if (!Files.exists(resultFile("backdoor", "pretrained"))) return false;
+        if (!Files.exists(resultFile("backdoor", "pretrained")) || !Files.exists(resultFile("backdoor", "clean_finetuned"))) return false;
         return !s.multiTask() || Files.exists(resultFile("clean", "multitask"));
     }
 
@@ -197,7 +197,10 @@ public final class MergeExperiment {
         if (!done(taskDir(s.poisonTask(), true)) && timeLeft()) train(List.of(s.poisonTask()), List.of(poisonedTrain()), heads, taskDir(s.poisonTask(), true));
     }
 
-    /** Fine-tunes (or finds cached) the multi-task reference (all tasks' data, heads fixed) and scores it. */
+    /**
+     * Fine-tunes (or finds cached) the multi-task reference and scores it: one encoder trained jointly on every
+     * task's training data through the same frozen heads, one batch per task per step, equal weights (EW).
+     */
     public void runMultiTask() {
         if (!s.multiTask()) return;
         if (!Files.isRegularFile(multiTaskDir().resolve("encoder").resolve(BertCheckpoint.WEIGHTS_FILE)) && timeLeft()) {
@@ -300,6 +303,10 @@ public final class MergeExperiment {
             // the floor: how often the trigger text alone lands on the target class without any backdoor
             save("backdoor", "pretrained", evaluate(baseDir(), heads, true), Map.of());
         }
+        if (!Files.exists(resultFile("backdoor", "clean_finetuned")) && timeLeft()) {
+            // the floor of the poisoned task's own model: its clean fine-tune on the same triggered inputs
+            save("backdoor", "clean_finetuned", evaluate(taskDir(s.poisonTask(), false).resolve("encoder"), heads, true), Map.of());
+        }
         if (!Files.exists(resultFile("backdoor", "poisoned_model"))) {
             save("backdoor", "poisoned_model", evaluate(taskDir(s.poisonTask(), true).resolve("encoder"), heads, true), Map.of());
         }
@@ -331,7 +338,7 @@ public final class MergeExperiment {
         long t0 = System.nanoTime();
         Path out = mergeAndEvaluate(dir, y.toString());
         double secs = (System.nanoTime() - t0) / 1e9;
-        Scores sc = evaluate(out, heads, backdoor);
+        Scores sc = evaluate(out, heads, backdoor || BACKDOOR_METHODS.contains(method));
         deleteQuietly(out);
         save(setting, method, sc, Map.of("merge_seconds", secs));
     }
@@ -382,7 +389,7 @@ public final class MergeExperiment {
         try (var e = new MergeEngine(MergeConfig.load(cfg), MergeEngine.Options.defaults().withThreads(1).withSeed(s.seed()))) {
             e.run(out);
         }
-        Scores sc = evaluate(out, heads, backdoor);
+        Scores sc = evaluate(out, heads, backdoor || BACKDOOR_METHODS.contains(method));
         deleteQuietly(out);
         deleteQuietly(dir.resolve("mask.safetensors"));
         var extra = new LinkedHashMap<String, Object>(r.trace());
@@ -530,7 +537,7 @@ public final class MergeExperiment {
 
         var brows = new ArrayList<List<String>>();
         var bmissing = new ArrayList<String>();
-        var border = new ArrayList<String>(List.of("pretrained", "poisoned_model"));
+        var border = new ArrayList<String>(List.of("pretrained", "clean_finetuned", "poisoned_model"));
         border.addAll(BACKDOOR_METHODS);
         String pt = s.tasks().get(s.poisonTask());
         for (String m : border) {
@@ -540,13 +547,17 @@ public final class MergeExperiment {
                 continue;
             }
             var acc = accuracy(n);
+            JsonNode clean = BACKDOOR_METHODS.contains(m) ? read("clean", m) : null;
             brows.add(List.of(m, Fmt.fixed(100 * acc.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), 2),
-                    Fmt.fixed(100 * acc.get(pt), 2), Fmt.fixed(100 * n.get("attack_success_rate").asDouble(), 2)));
+                    Fmt.fixed(100 * acc.get(pt), 2), Fmt.fixed(100 * n.get("attack_success_rate").asDouble(), 2),
+                    clean != null && clean.has("attack_success_rate") ? Fmt.fixed(100 * clean.get("attack_success_rate").asDouble(), 2) : Fmt.MISSING));
         }
         out.add(Table.of("Backdoor: " + shortName(pt) + " fine-tuned with the trigger '" + s.trigger() + "' on " + Fmt.fixed(100 * s.poisonRate(), 0) + "% of its training texts",
-                List.of("method", "clean average accuracy", shortName(pt) + " accuracy", "attack success rate"), brows)
+                List.of("method", "clean average accuracy", shortName(pt) + " accuracy", "attack success rate", "ASR, same merge of the clean models"), brows)
                 .withNote("attack success rate: share of " + shortName(pt) + " test texts of another class, trigger prepended, classified as class "
-                        + s.targetLabel() + " by the merged encoder with " + shortName(pt) + "'s head." + (bmissing.isEmpty() ? "" : " Not run yet: " + String.join(", ", bmissing) + ".")));
+                        + s.targetLabel() + " by the merged encoder with " + shortName(pt) + "'s head. The floor without any backdoor: pretrained (the heads on the"
+                        + " pretrained encoder), clean_finetuned (" + shortName(pt) + "'s clean fine-tune) and the last column (the method merging the four clean models)."
+                        + (bmissing.isEmpty() ? "" : " Not run yet: " + String.join(", ", bmissing) + ".")));
         return out;
     }
 }

@@ -2,7 +2,10 @@ package dev.polymath.text.merging;
 
 import ai.djl.ndarray.NDArray;
 import dev.polymath.core.run.Progress;
-import dev.polymath.core.util.Seeds;
+import dev.polymath.nn.mtl.weighting.GradientMode;
+import dev.polymath.nn.mtl.weighting.Weighting;
+import dev.polymath.nn.mtl.weighting.WeightingInput;
+import dev.polymath.nn.mtl.weighting.WeightingRegistry;
 import dev.polymath.text.FloatMatrix;
 import dev.polymath.text.bert.BertModel;
 import dev.polymath.text.bert.BertTrainer;
@@ -11,7 +14,6 @@ import dev.polymath.text.eval.LogisticRegression;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Fine-tuning for merging, the linear-probe-then-fine-tune recipe: a logistic-regression head is fitted on the
@@ -39,50 +41,63 @@ public final class TaskFineTuner {
         return new TaskHead(task, labels, h, w, b);
     }
 
+    /** Fine-tunes {@code model} on one task, or on several jointly with equal weights (EW); see below. */
+    public static long fineTune(BertModel model, List<TaskHead> heads, List<TaskData.Split> train, Options o, String label) {
+        return fineTune(model, heads, train, o, WeightingRegistry.create("ew"), label);
+    }
+
     /**
-     * Fine-tunes {@code model} on one task or several (each batch is drawn from one task, tasks in turn, so a
-     * multi-task run sees the same data as the single-task runs together).
+     * Fine-tunes {@code model} on one task, or on several jointly: every step takes one batch from every task
+     * ({@link JointBatches}), computes each task's cross-entropy through its own frozen head, and back-propagates
+     * {@code sum_t w_t L_t} with the weights of {@code weighting} (the MTL engine's weighting methods; only the
+     * losses-only ones fit here, as a gradient method needs per-task gradients that one backward pass over the
+     * summed loss does not give). With one task the loss is back-propagated as it is. Returns the number of steps.
      */
-    public static void fineTune(BertModel model, List<TaskHead> heads, List<TaskData.Split> train, Options o, String label) {
-        int steps = 0;
-        int[][] orders = new int[train.size()][];
-        for (int t = 0; t < train.size(); t++) steps += o.epochs() * ((train.get(t).size() + o.batch() - 1) / o.batch());
+    public static long fineTune(BertModel model, List<TaskHead> heads, List<TaskData.Split> train, Options o, Weighting weighting, String label) {
+        int T = train.size();
+        if (heads.size() != T) throw new IllegalArgumentException(heads.size() + " heads for " + T + " training splits");
+        if (weighting.mode() != GradientMode.LOSSES || weighting.wantsLossesAfterUpdate()) {
+            throw new IllegalArgumentException("weighting method '" + weighting.name() + "' needs per-task gradients or a second pass after the update; fine-tuning a text encoder jointly supports the losses-only methods (ew, uw, dwa, gls, rlw)");
+        }
+        weighting.reset(T, o.seed());
+        int[] sizes = new int[T];
+        for (int t = 0; t < T; t++) sizes[t] = train.get(t).size();
+        var batches = new JointBatches(heads.stream().map(TaskHead::task).toList(), sizes, o.batch(), o.seed());
+        long steps = (long) o.epochs() * batches.stepsPerEpoch();
         try (BertTrainer tr = new BertTrainer(model, BertTrainer.Options.defaults().withLearningRate(o.lr())).seed((int) o.seed());
              Progress bar = Progress.start(label, steps)) {
-            for (int epoch = 0; epoch < o.epochs(); epoch++) {
-                int[] next = new int[train.size()];
-                for (int t = 0; t < train.size(); t++) {
-                    int n = train.get(t).size();
-                    orders[t] = new int[n];
-                    for (int i = 0; i < n; i++) orders[t][i] = i;
-                    SplittableRandom r = Seeds.stream(o.seed(), "finetune/" + heads.get(t).task() + "/" + epoch);
-                    Seeds.shuffle(orders[t], r);
-                }
-                boolean any = true;
-                while (any) {
-                    any = false;
-                    for (int t = 0; t < train.size(); t++) {
+            for (long step = 0; step < steps; step++) {
+                int[][] idx = batches.next();
+                long k = step;
+                int epoch = (int) (step / batches.stepsPerEpoch());
+                tr.step(st -> {
+                    NDArray total = null;
+                    NDArray[] losses = new NDArray[T];
+                    double[] values = new double[T];
+                    for (int t = 0; t < T; t++) {
                         TaskData.Split s = train.get(t);
-                        if (next[t] >= s.size()) continue;
-                        any = true;
-                        int from = next[t], to = Math.min(s.size(), from + o.batch());
-                        next[t] = to;
-                        long[][] rows = new long[to - from][];
-                        long[] y = new long[to - from];
-                        for (int i = from; i < to; i++) {
-                            rows[i - from] = s.rows()[orders[t][i]];
-                            y[i - from] = s.labels()[orders[t][i]];
+                        long[][] rows = new long[idx[t].length][];
+                        long[] y = new long[idx[t].length];
+                        for (int i = 0; i < rows.length; i++) {
+                            rows[i] = s.rows()[idx[t][i]];
+                            y[i] = s.labels()[idx[t][i]];
                         }
-                        TaskHead head = heads.get(t);
-                        tr.step(st -> {
-                            NDArray pooled = model.pooled(st, BertModel.ids(st, rows), BertModel.mask(st, rows), Pooling.MEAN, false, true);
-                            return MergeProblem.crossEntropy(head.logits(st.manager(), pooled), st.manager().create(y));
-                        });
-                        bar.step();
+                        NDArray pooled = model.pooled(st, BertModel.ids(st, rows), BertModel.mask(st, rows), Pooling.MEAN, false, true);
+                        losses[t] = MergeProblem.crossEntropy(heads.get(t).logits(st.manager(), pooled), st.manager().create(y));
+                        values[t] = losses[t].toFloatArray()[0];
                     }
-                }
+                    if (T == 1) return losses[0];
+                    double[] w = weighting.step(WeightingInput.ofLosses(k, epoch, values)).weights();
+                    for (int t = 0; t < T; t++) {
+                        NDArray term = losses[t].mul((float) w[t]);
+                        total = total == null ? term : total.add(term);
+                    }
+                    return total;
+                });
+                bar.step();
             }
         }
+        return steps;
     }
 
     /** Mean-pooled, unnormalized features of {@code rows}, batched by length. */
