@@ -5,8 +5,8 @@
 # run record with the transition plot (charts/*.svg) from the stored points without training anything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SWEEP_DIR=${SWEEP_DIR:-runs/gpicl-sweep}
-STEPS=${STEPS:-2500}
+SWEEP_DIR=${SWEEP_DIR:-runs/gpicl-sweep-6000}
+STEPS=${STEPS:-6000}
 POINTS=${POINTS:-"2^16 2^4 2^12 2^8 2^10 2^14 2^6"}
 LOCK=${LOCK:-/tmp/polymath-cpu.lock}
 for n in $POINTS; do

@@ -62,7 +62,7 @@ final class MetaIclCommand implements Callable<Integer> {
     @Option(names = "--max-new-points", description = "train at most this many new sweep points, then report what is there (default: all)")
     Integer maxNewPoints;
 
-    @Option(names = "--steps", defaultValue = "2000", description = "training steps per model (default: ${DEFAULT-VALUE})")
+    @Option(names = "--steps", defaultValue = "6000", description = "training steps per model (default: ${DEFAULT-VALUE})")
     int steps;
 
     @Option(names = "--batch", defaultValue = "64", description = "sequences per step (default: ${DEFAULT-VALUE})")
