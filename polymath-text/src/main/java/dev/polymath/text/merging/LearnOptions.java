@@ -12,7 +12,7 @@ package dev.polymath.text.merging;
  * @param init            initial coefficient of every task vector (and the fixed lambda of the Concrete methods)
  * @param temperature     Concrete temperature
  * @param advLr           learning rate of the soft trigger (backdoor-aware masks)
- * @param advWeight       weight of the trigger-consistency term (backdoor-aware masks)
+ * @param advWeight       weight of the entropy on triggered inputs in the masks' loss (backdoor-aware masks)
  * @param sparsity        weight of the penalty on the backdoor mask's keep-probability (backdoor-aware masks)
  * @param triggerTokens   length of the soft trigger (backdoor-aware masks)
  */
@@ -26,7 +26,7 @@ public record LearnOptions(int steps, int batch, double lr, double maskLr, doubl
     }
 
     public static LearnOptions defaults() {
-        return new LearnOptions(60, 16, 1e-2, 5e-2, 0.3, 0.5, 1e-2, 1.0, 1e-2, 3);
+        return new LearnOptions(60, 16, 1e-2, 5e-2, 0.3, 0.5, 1e-2, 0.1, 1e-2, 3);   // advWeight 0.1 as FusionBench
     }
 
     public LearnOptions withSteps(int s) { return new LearnOptions(s, batch, lr, maskLr, init, temperature, advLr, advWeight, sparsity, triggerTokens); }

@@ -181,6 +181,30 @@ class LearnedMergingTest {
         return a;
     }
 
+    /**
+     * DAM's masks descend entropy(clean) + w * entropy(triggered), hand-computed here, never the adversary's
+     * cross-entropy against the clean argmax: that term is unbounded (100 nats below, for a trigger that flips a
+     * confident prediction) and zero for a constant prediction, and descending it collapsed TweetEval emotion to one
+     * class. The objective must stay within (1 + w) ln(classes) whatever the trigger does.
+     */
+    @Test
+    void damMasksDescendEntropyNotTheAdversarysCrossEntropy() {
+        try (NDManager m = Engines.pytorch().newBaseManager()) {
+            float ln3 = (float) Math.log(3);
+            NDArray clean = m.create(new float[] {0f, 0f, ln3, 0f}, new Shape(2, 2));        // p = (1/2, 1/2), (3/4, 1/4)
+            NDArray flipped = m.create(new float[] {-50f, 50f, -50f, 50f}, new Shape(2, 2));  // both confidently class 1
+            double hClean = (Math.log(2) + -(0.75 * Math.log(0.75) + 0.25 * Math.log(0.25))) / 2;
+            assertEquals(hClean, BackdoorAwareMasks.maskObjective(clean, flipped, 0.1f).getFloat(), 1e-5);
+            assertEquals(hClean + 0.1 * hClean, BackdoorAwareMasks.maskObjective(clean, clean, 0.1f).getFloat(), 1e-5);
+            NDArray uniform = m.zeros(new Shape(2, 2));
+            assertEquals(1.1 * Math.log(2), BackdoorAwareMasks.maskObjective(uniform, uniform, 0.1f).getFloat(), 1e-5);
+            assertTrue(BackdoorAwareMasks.maskObjective(clean, flipped, 0.1f).getFloat() <= 1.1 * Math.log(2));
+            // the adversary's objective is the unbounded one: 100 nats for the flip (clean argmax 0 and 0)
+            assertEquals(100.0, BackdoorAwareMasks.adversaryObjective(clean, flipped).getFloat(), 1e-3);
+        }
+        assertEquals(0.1, LearnOptions.defaults().advWeight(), "FusionBench's adv_weight");
+    }
+
     @Test
     void masksAreDeterministicForASeedAndShapedLikeTheTensors() {
         try (MergeSpace space = new MergeSpace(model, finetuned)) {
