@@ -88,8 +88,10 @@ final class GtaJob implements TensorJob {
         }
     }
 
-    static int deltaBits(Chunk c, int i, int j) {
-        return TopKSelection.absBits(c.x[i][j] - c.base[j]);
+    /** |x_i - base| bits of the block, for the top-k passes. */
+    static void deltaBits(Chunk c, int i, int[] dst) {
+        float[] x = c.x[i], b = c.base;
+        for (int j = 0; j < c.len; j++) dst[j] = Float.floatToRawIntBits(x[j] - b[j]) & 0x7FFFFFFF;
     }
 
     @Override
@@ -221,8 +223,11 @@ final class GtaJob implements TensorJob {
         final boolean cons = !"none".equals(spec.consensus());
         final float[] sum = cons ? c.tmp(m + 1) : c.tmp(m);
         sumInto(wt, sum, n);
-        boolean finite = GtaKernels.maxAbs(sum, n) < Float.POSITIVE_INFINITY;
-        if (!finite) {
+        boolean anyFast = false;
+        for (boolean f : fast) anyFast |= f;
+        // the finiteness check matters only to the float-only kernels (fast keep above, consensus below)
+        boolean finite = (anyFast || cons) && GtaKernels.maxAbs(sum, n) < Float.POSITIVE_INFINITY;
+        if (!finite && anyFast) {
             boolean redo = false;
             for (int i = 0; i < m; i++) {
                 if (!fast[i]) continue;

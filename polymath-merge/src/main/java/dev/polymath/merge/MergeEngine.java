@@ -46,6 +46,8 @@ import java.util.regex.Pattern;
 public final class MergeEngine implements AutoCloseable {
     public static final int DEFAULT_CHUNK = 1 << 20;
     public static final long DEFAULT_SHARD_BYTES = 5_000_000_000L;
+    /** Shared (thread-safe once configured): building a mapper per run costs milliseconds of a 16M-parameter merge. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Pattern LAYER = Pattern.compile("(?:^|\\.)(\\d+)(?:\\.|$)");
 
     /**
@@ -513,7 +515,7 @@ public final class MergeEngine implements AutoCloseable {
             long tq0 = System.nanoTime();
             if (shardPlan.sharded()) SafetensorsWriter.writeIndex(staging, shardPlan, Map.of());
             var config = resolvedConfig(modelLevel);
-            var json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            var json = JSON;
             Files.writeString(staging.resolve("merge_config.json"), json.writeValueAsString(config) + "\n");
             var statsDoc = new LinkedHashMap<String, Object>();
             statsDoc.put("merge_method", method.name());
@@ -576,7 +578,7 @@ public final class MergeEngine implements AutoCloseable {
         c.put("reference", method.reference());
         c.put("config_file", cfg.source() == null ? null : cfg.source().toString());
         c.put("base_model", cfg.baseModel() == null ? null : cfg.baseModel().path().toString());
-        var om = new ObjectMapper();
+        var om = JSON;
         var ms = new ArrayList<Object>();
         for (int i = 0; i < entries.size(); i++) {
             var e = new LinkedHashMap<String, Object>();

@@ -114,9 +114,16 @@ final class TopKSelection {
         return null;
     }
 
-    /** Supplies |d| bits of model m for element j of a chunk. */
+    /** Writes the |d| bits of model m for the block's elements into {@code dst[0, c.len)} (one call per block: no per-element indirection). */
     interface DeltaSource {
-        int absBits(Chunk c, int m, int j);
+        void absBits(Chunk c, int m, int[] dst);
+    }
+
+    /** The block's |d| bits of model m, in the worker's integer scratch array 1. */
+    private static int[] bits(DeltaSource src, Chunk c, int m) {
+        int[] b = c.itmp(1);
+        src.absBits(c, m, b);
+        return b;
     }
 
     private Pass<long[][]> hiPass(DeltaSource src) {
@@ -131,7 +138,8 @@ final class TopKSelection {
                 for (int m = 0; m < models; m++) {
                     long[] h = acc[m];
                     if (h == null) continue;
-                    for (int j = 0; j < c.len; j++) h[src.absBits(c, m, j) >>> 16]++;
+                    int[] bits = bits(src, c, m);
+                    for (int j = 0; j < c.len; j++) h[bits[j] >>> 16]++;
                 }
             }
 
@@ -163,10 +171,8 @@ final class TopKSelection {
                     long[] h = acc[i];
                     if (h == null) continue;
                     int m = model[i], b = bucket[i];
-                    for (int j = 0; j < c.len; j++) {
-                        int bits = src.absBits(c, m, j);
-                        if ((bits >>> 16) == b) h[bits & 0xFFFF]++;
-                    }
+                    int[] bits = bits(src, c, m);
+                    for (int j = 0; j < c.len; j++) if ((bits[j] >>> 16) == b) h[bits[j] & 0xFFFF]++;
                 }
             }
 
@@ -213,7 +219,8 @@ final class TopKSelection {
                 for (int m = 0; m < models; m++) {
                     long[] h = acc[m];
                     if (h == null) continue;
-                    for (int j = 0; j < c.len; j++) h[src.absBits(c, m, j) >>> 16]++;
+                    int[] bits = bits(src, c, m);
+                    for (int j = 0; j < c.len; j++) h[bits[j] >>> 16]++;
                 }
             }
 
@@ -272,13 +279,15 @@ final class TopKSelection {
                 for (int i = 0; i < s; i++) {
                     int[] h = (int[]) acc[i];
                     if (h == null) continue;
-                    int m = model[i], lo = bandLo[i] << 16, span = h.length;
-                    long top = ((long) bandHi[i] + 1) << 16;      // entries >= top lie above the band
+                    int lo = bandLo[i] << 16, span = h.length;
+                    int[] bits = bits(src, c, model[i]);
                     int above = 0;
+                    if (bandHi[i] < HI - 1) {
+                        int top1 = ((bandHi[i] + 1) << 16) - 1;       // entries > top1 lie above the band
+                        for (int j = 0; j < c.len; j++) above += (top1 - bits[j]) >>> 31;
+                    }
                     for (int j = 0; j < c.len; j++) {
-                        int bits = src.absBits(c, m, j);
-                        above += (int) ((top - 1 - bits) >>> 63);
-                        int off = bits - lo;
+                        int off = bits[j] - lo;
                         if (Integer.compareUnsigned(off, span) < 0) h[off]++;
                     }
                     ((long[]) acc[s + i])[0] += above;
@@ -320,7 +329,8 @@ final class TopKSelection {
                     if (!ranked[i]) continue;
                     int m = model[i], t = thr[i];
                     long n = 0;
-                    for (int j = 0; j < c.len; j++) if (src.absBits(c, m, j) == t) n++;
+                    int[] bits = bits(src, c, m);
+                    for (int j = 0; j < c.len; j++) if (bits[j] == t) n++;
                     acc[i] += n;
                 }
             }

@@ -31,8 +31,12 @@ class TopKSelectionTest {
         int n = v[0].length;
         var sel = new TopKSelection(v.length, model, k, n, keepTies);
         Pass<?> p;
-        while ((p = sel.nextPass((c, m, j) -> TopKSelection.absBits(c.x[m][j]))) != null) drive(p, v, chunk, block);
+        while ((p = sel.nextPass(TopKSelectionTest::bits)) != null) drive(p, v, chunk, block);
         return sel;
+    }
+
+    static void bits(Chunk c, int m, int[] dst) {
+        for (int j = 0; j < c.len; j++) dst[j] = TopKSelection.absBits(c.x[m][j]);
     }
 
     static <A> void drive(Pass<A> p, float[][] v, int chunk, int block) {
