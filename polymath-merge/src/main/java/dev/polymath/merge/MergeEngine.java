@@ -374,7 +374,6 @@ public final class MergeEngine implements AutoCloseable {
     /** Runs a statistics pass over the given (tensor, chunk) units; order-dependent accumulators per unit, others per worker. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private void runPass(ExecutorService pool, Worker[] workers, Pass pass, List<TensorContext> ctxs, List<int[]> units) {
-        long tp0 = System.nanoTime();
         int inputs = models.size() + (base != null ? 1 : 0);
         Object[] accs = new Object[pass.orderIndependent() ? workers.length : units.size()];
         for (int i = 0; i < accs.length; i++) accs[i] = pass.newAcc();
@@ -394,11 +393,8 @@ public final class MergeEngine implements AutoCloseable {
             for (int off = 0; off < len; off += workers[0].block) bytes += (long) pass.readLength(Math.min(workers[0].block, len - off)) * 4 * inputs;
         }
         synchronized (this) { bytesRead += bytes; }
-        long tp1 = System.nanoTime();
         pass.finish(Arrays.asList(accs));
-        if (PROF) System.err.printf("  PROF pass %s: %.1f ms (finish %.1f ms)%n", pass.label(), (tp1 - tp0) / 1e6, (System.nanoTime() - tp1) / 1e6);
     }
-    static final boolean PROF = Boolean.getBoolean("polymath.merge.prof");
 
     public Result run(Path outDir) {
         long t0 = System.nanoTime();
@@ -422,7 +418,6 @@ public final class MergeEngine implements AutoCloseable {
         try {
             AtomicFiles.deleteRecursively(staging);
             Files.createDirectories(staging);
-            if (PROF) System.err.printf("  PROF setup %.1f ms%n", (System.nanoTime() - t0) / 1e6);
             Worker[] workers = new Worker[opt.threads()];
             for (int i = 0; i < workers.length; i++) workers[i] = new Worker(opt.blockElements(), models.size(), base != null, maxOut);
 
@@ -476,7 +471,6 @@ public final class MergeEngine implements AutoCloseable {
                     Pass<?> p;
                     while ((p = job.nextPass()) != null) runPass(pool, workers, p, one, units);
                     StatsAcc[] st = new StatsAcc[units.size()];
-                    long ta0 = System.nanoTime();
                     final TensorContext fctx = ctx;
                     final DType outType = it.outType();
                     int inputs = models.size() + (base != null ? 1 : 0);
@@ -494,7 +488,6 @@ public final class MergeEngine implements AutoCloseable {
                         }
                         st[u] = sa;
                     });
-                    if (PROF) System.err.printf("  PROF apply %s: %.1f ms%n", fctx.name, (System.nanoTime() - ta0) / 1e6);
                     bytesRead += ctx.numel * 4L * inputs;
                     bytesWritten += ctx.numel * outType.size();
                     elements += ctx.numel;
@@ -505,14 +498,12 @@ public final class MergeEngine implements AutoCloseable {
                 long f0 = System.nanoTime();
                 for (FileChannel c : channels) c.force(true);
                 fsyncNanos = System.nanoTime() - f0;
-                if (PROF) System.err.printf("  PROF fsync %.1f ms; since start %.1f ms%n", fsyncNanos / 1e6, (System.nanoTime() - t0) / 1e6);
             } finally {
                 for (FileChannel c : channels) c.close();
             }
             } finally {
                 if (modelLevel instanceof java.io.Closeable c) c.close();
             }
-            long tq0 = System.nanoTime();
             if (shardPlan.sharded()) SafetensorsWriter.writeIndex(staging, shardPlan, Map.of());
             var config = resolvedConfig(modelLevel);
             var json = JSON;
@@ -524,9 +515,7 @@ public final class MergeEngine implements AutoCloseable {
             Files.writeString(staging.resolve("merge_stats.json"), json.writeValueAsString(statsDoc) + "\n");
             var ref = reference();
             if (Files.isDirectory(ref.source())) SafetensorsWriter.copyAuxiliaryFiles(ref.folder(), staging);
-            long tq1 = System.nanoTime();
             AtomicFiles.publishDirectory(staging, abs);
-            if (PROF) System.err.printf("  PROF json+aux %.1f ms publish %.1f ms%n", (tq1 - tq0) / 1e6, (System.nanoTime() - tq1) / 1e6);
             double secs = (System.nanoTime() - t0) / 1e9;
             return new Result(abs, items.size(), elements, bytesRead, bytesWritten, secs, config, statsOut, fsyncNanos / 1e9);
         } catch (IOException e) {
