@@ -88,8 +88,10 @@ final class GtaJob implements TensorJob {
         }
     }
 
-    static int deltaBits(Chunk c, int i, int j) {
-        return TopKSelection.absBits(c.x[i][j] - c.base[j]);
+    /** |x_i - base| bits of the block, for the top-k passes. */
+    static void deltaBits(Chunk c, int i, int[] dst) {
+        float[] x = c.x[i], b = c.base;
+        for (int j = 0; j < c.len; j++) dst[j] = Float.floatToRawIntBits(x[j] - b[j]) & 0x7FFFFFFF;
     }
 
     @Override
@@ -196,16 +198,13 @@ final class GtaJob implements TensorJob {
         }
         final int m = this.m, n = c.len;
         final float[] base = c.base;
-        final boolean cons = !"none".equals(spec.consensus());
         final boolean count = "count".equals(spec.consensus());
-        final boolean invDensity = spec.rescale() && "inverse_density".equals(spec.rescaleMode());
-        final boolean l1 = spec.rescale() && "l1".equals(spec.rescaleMode());
         float wsum = 0f;
         for (int i = 0; i < m; i++) wsum += w[i];
         if (Math.abs(wsum) < 1e-8f) wsum = 1f;
         st.hasTaskVectors = true;
         st.hasSparsity = spec.sparsify() != GeneralizedTaskArithmetic.Sparsify.NONE;
-        st.hasConsensus = cons;
+        st.hasConsensus = !"none".equals(spec.consensus());
 
         // 1. task vectors d_i = x_i - base, and their statistics
         final float[][] wt = new float[m][];
@@ -215,7 +214,92 @@ final class GtaJob implements TensorJob {
         }
         st.addDeltaBlock(wt, n);
 
-        // 2. per model: keep or drop, rescale, count kept, weight -> wt_i
+        // 2. per model: keep or drop, rescale, count kept, weight -> wt_i. The float-only threshold kernel is
+        // exact for blocks without NaN; the sum of the weighted vectors (computed next anyway) is finite exactly
+        // when every wt_i is, otherwise the block is redone with the bit-mask kernels.
+        final long[] kept = new long[m];
+        final boolean[] fast = new boolean[m];
+        keepAndWeight(c, wt, kept, fast);
+        final boolean cons = !"none".equals(spec.consensus());
+        final float[] sum = cons ? c.tmp(m + 1) : c.tmp(m);
+        sumInto(wt, sum, n);
+        boolean anyFast = false;
+        for (boolean f : fast) anyFast |= f;
+        // the finiteness check matters only to the float-only kernels (fast keep above, consensus below)
+        boolean finite = (anyFast || cons) && GtaKernels.maxAbs(sum, n) < Float.POSITIVE_INFINITY;
+        if (!finite && anyFast) {
+            boolean redo = false;
+            for (int i = 0; i < m; i++) {
+                if (!fast[i]) continue;
+                GtaKernels.deltas(c.x[i], base, wt[i], n);
+                kept[i] = GtaKernels.keepAtLeast(wt[i], sel.thr[i], w[i], n);
+                redo = true;
+            }
+            if (redo) sumInto(wt, sum, n);
+        }
+        for (int i = 0; i < m; i++) st.kept[i] += kept[i];
+
+        // 3. combine across models
+        final float[] mix = c.tmp(m);
+        if (!cons) {
+            if (spec.normalize()) {
+                final float ws = wsum;
+                for (int j = 0; j < n; j++) mix[j] = mix[j] / ws;
+            }
+        } else {
+            // el: the elected sign as +1 / -1 (-1 also where the reference elects 0: then only x < 0 agrees)
+            final float[] el = sum, den = c.tmp(m + 2);
+            if (count) {
+                float[] t0 = wt[0];
+                for (int j = 0; j < n; j++) el[j] = Math.signum(t0[j]);
+                for (int i = 1; i < m; i++) {
+                    float[] t = wt[i];
+                    for (int j = 0; j < n; j++) el[j] += Math.signum(t[j]);
+                }
+                GtaKernels.signNonNegativePlus(el, n);
+            } else if (spec.zeroSign() == ZeroSign.POSITIVE) {
+                if (finite) GtaKernels.signNonNegativePlusFinite(el, n);
+                else GtaKernels.signNonNegativePlus(el, n);
+            } else {
+                final float ms = majoritySign > 0 ? 1f : -1f;
+                for (int j = 0; j < n; j++) { float s = el[j]; el[j] = s > 0 ? 1f : s < 0 ? -1f : ms; }
+            }
+            if (finite) {
+                final float[] cf = c.tmp(m + 3);
+                for (int i = 0; i < m; i++) GtaKernels.aggregateFinite(wt[i], el, w[i], mix, den, cf, n, i == 0);
+                st.conflicts += GtaKernels.count(cf, n);
+            } else {
+                final int[] cf = c.itmp(0);
+                for (int i = 0; i < m; i++) GtaKernels.aggregate(wt[i], el, w[i], mix, den, cf, n, i == 0);
+                st.conflicts += GtaKernels.sum(cf, n);
+            }
+            if (spec.aggregate() == Aggregate.MERGEKIT && spec.normalize()) {
+                if (allPositive) GtaKernels.divideByNonZeroPositiveWeights(mix, den, n);
+                else GtaKernels.divideByNonZero(mix, den, n);
+            }
+        }
+
+        // 4. lambda, then base + mixed
+        GtaKernels.finish(base, mix, lambda, out, n);
+        st.count += n;
+    }
+
+    /** dst = wt[0] + wt[1] + ... (left to right, as the reference adds). */
+    private void sumInto(float[][] wt, float[] dst, int n) {
+        System.arraycopy(wt[0], 0, dst, 0, n);
+        for (int i = 1; i < m; i++) GtaKernels.add(dst, wt[i], n);
+    }
+
+    /**
+     * Step 2 of {@link #apply} for every model: wt[i] (holding d_i) becomes the kept, rescaled, weighted vector;
+     * kept[i] the number of non-zeros kept. Finite, positive thresholds use {@link GtaKernels#keepAtLeastFinite},
+     * exact unless the block holds a NaN; {@code fast[i]} says which models did.
+     */
+    private void keepAndWeight(Chunk c, float[][] wt, long[] kept, boolean[] fast) {
+        final int n = c.len;
+        final boolean invDensity = spec.rescale() && "inverse_density".equals(spec.rescaleMode());
+        final boolean l1 = spec.rescale() && "l1".equals(spec.rescaleMode());
+        final boolean counted = spec.sparsify() != GeneralizedTaskArithmetic.Sparsify.NONE;
         for (int i = 0; i < m; i++) {
             final float[] t = wt[i];
             final float wi = w[i];
@@ -236,7 +320,6 @@ final class GtaJob implements TensorJob {
                 }
             }
             boolean rescale = active[i] && (invDensity || l1);
-            long kept;
             if (scalarKeep || dropAll || rescale) {
                 if (dropAll) {
                     java.util.Arrays.fill(t, 0, n, 0f);
@@ -256,57 +339,19 @@ final class GtaJob implements TensorJob {
                         for (int j = 0; j < n; j++) { float v = t[j]; if (v != 0f) t[j] = v * f; }
                     }
                 }
-                kept = GtaKernels.weight(t, wi, n);
+                kept[i] = GtaKernels.weight(t, wi, n);
+            } else if (thr > 0 && thr < 0x7F800000) {
+                kept[i] = GtaKernels.keepAtLeastFinite(t, Float.intBitsToFloat(thr), wi, n);
+                fast[i] = true;
             } else if (thr >= 0) {
-                kept = GtaKernels.keepAtLeast(t, thr, wi, n);
+                kept[i] = GtaKernels.keepAtLeast(t, thr, wi, n);
+            } else if (counted) {
+                kept[i] = GtaKernels.weight(t, wi, n);
             } else {
-                kept = GtaKernels.weight(t, wi, n);
-            }
-            st.kept[i] += kept;
-        }
-
-        // 3. combine across models
-        final float[] mix = c.tmp(m);
-        if (!cons) {
-            System.arraycopy(wt[0], 0, mix, 0, n);
-            for (int i = 1; i < m; i++) GtaKernels.add(mix, wt[i], n);
-            if (spec.normalize()) {
-                final float ws = wsum;
-                for (int j = 0; j < n; j++) mix[j] = mix[j] / ws;
-            }
-        } else {
-            // el: the elected sign as +1 / -1 (-1 also where the reference elects 0: then only x < 0 agrees)
-            final float[] el = c.tmp(m + 1), den = c.tmp(m + 2);
-            final int[] cf = c.itmp(0);
-            if (count) {
-                float[] t0 = wt[0];
-                for (int j = 0; j < n; j++) el[j] = Math.signum(t0[j]);
-                for (int i = 1; i < m; i++) {
-                    float[] t = wt[i];
-                    for (int j = 0; j < n; j++) el[j] += Math.signum(t[j]);
-                }
-                GtaKernels.signNonNegativePlus(el, n);
-            } else {
-                System.arraycopy(wt[0], 0, el, 0, n);
-                for (int i = 1; i < m; i++) GtaKernels.add(el, wt[i], n);
-                if (spec.zeroSign() == ZeroSign.POSITIVE) {
-                    GtaKernels.signNonNegativePlus(el, n);
-                } else {
-                    final float ms = majoritySign > 0 ? 1f : -1f;
-                    for (int j = 0; j < n; j++) { float s = el[j]; el[j] = s > 0 ? 1f : s < 0 ? -1f : ms; }
-                }
-            }
-            for (int i = 0; i < m; i++) GtaKernels.aggregate(wt[i], el, w[i], mix, den, cf, n, i == 0);
-            st.conflicts += GtaKernels.sum(cf, n);
-            if (spec.aggregate() == Aggregate.MERGEKIT && spec.normalize()) {
-                if (allPositive) GtaKernels.divideByNonZeroPositiveWeights(mix, den, n);
-                else GtaKernels.divideByNonZero(mix, den, n);
+                GtaKernels.scale(t, wi, n);                 // nothing reports kept counts without sparsification
+                kept[i] = 0;
             }
         }
-
-        // 4. lambda, then base + mixed
-        GtaKernels.finish(base, mix, lambda, out, n);
-        st.count += n;
     }
 
     /** The element-by-element reference implementation (kept for the aggregates the block kernel does not cover, and for tests). */

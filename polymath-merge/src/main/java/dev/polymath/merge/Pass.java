@@ -21,6 +21,9 @@ public abstract class Pass<A> {
 
     public boolean orderIndependent() { return orderIndependent; }
 
+    /** Elements of each block of {@code len} that the pass reads: all, or a leading part (sampling passes). */
+    public int readLength(int len) { return len; }
+
     public abstract A newAcc();
 
     public abstract void accumulate(Chunk c, A acc);
