@@ -35,6 +35,16 @@ final class SetFitOptions {
             + "(fit: --pool; eval: the train split's texts) before the supervised stage; 0 = none (default: 0)")
     Integer pretrainSteps;
 
+    @Option(names = "--setfit-checkpoints", split = ",", paramLabel = "STEPS",
+            description = "setfit, eval only: also score the test split after these supervised steps (rows setfit@STEP), "
+                    + "a learning curve from one fine-tuning run")
+    java.util.List<Integer> checkpoints = java.util.List.of();
+
+    @Option(names = "--setfit-selection-split", paramLabel = "SPLIT",
+            description = "setfit, eval only: also score every setfit model (and checkpoint) on this split, e.g. validation, "
+                    + "to choose settings on it rather than on the test split")
+    String selectionSplit;
+
     SetFit.Options options() {
         return new SetFit.Options(maxPairs != null ? maxPairs : D.maxPairs(), steps != null ? steps : D.maxSteps(),
                 batch != null ? batch : D.batchSize(), lr != null ? lr : D.learningRate(),

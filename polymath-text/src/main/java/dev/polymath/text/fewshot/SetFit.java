@@ -121,6 +121,17 @@ public final class SetFit {
         }
     }
 
+    /**
+     * Called after optimizer step {@code step} (1-based) of the supervised stage, between steps (no step of the model is
+     * open, so the encoder can embed texts; LoRA adapters, if any, are still separate but used by the encoder).
+     */
+    @FunctionalInterface
+    public interface StepListener {
+        void afterStep(int step);
+
+        StepListener NONE = step -> {};
+    }
+
     /** As {@link #fit(BertSentenceEncoder, String, List, List, List, Options, long)} without an unlabelled pool. */
     public static Result fit(BertSentenceEncoder enc, String model, List<String> texts, List<String> labels, Options o, long seed) {
         return fit(enc, model, texts, labels, List.of(), o, seed);
@@ -133,6 +144,12 @@ public final class SetFit {
      */
     public static Result fit(BertSentenceEncoder enc, String model, List<String> texts, List<String> labels, List<String> pool,
                              Options o, long seed) {
+        return fit(enc, model, texts, labels, pool, o, seed, StepListener.NONE);
+    }
+
+    /** As {@link #fit(BertSentenceEncoder, String, List, List, List, Options, long)}, calling {@code listener} after every supervised step. */
+    public static Result fit(BertSentenceEncoder enc, String model, List<String> texts, List<String> labels, List<String> pool,
+                             Options o, long seed, StepListener listener) {
         if (texts.size() != labels.size()) throw new IllegalArgumentException(texts.size() + " support texts but " + labels.size() + " labels");
         for (int i = 0; i < texts.size(); i++) {
             if (texts.get(i) == null || texts.get(i).isBlank()) throw new IllegalArgumentException("support example " + i + " has an empty text");
@@ -182,6 +199,7 @@ public final class SetFit {
                     pos = to;
                     losses[steps++] = CosinePairLoss.trainStep(trainer, a, c, t);
                     checkFinite(losses[steps - 1], steps, o);
+                    listener.afterStep(steps);
                 }
             } else {
                 for (int[][] batch : batches) {
@@ -205,6 +223,7 @@ public final class SetFit {
                         losses[steps++] = BatchHardTripletLoss.trainStep(trainer, all, lab, BatchHardTripletLoss.DEFAULT_MARGIN);
                         checkFinite(losses[steps - 1], steps, o);
                     }
+                    listener.afterStep(steps);
                 }
             }
         } finally {

@@ -123,6 +123,27 @@ class SetFitTest {
         }
     }
 
+    @Test
+    void stepKOfALongerRunIsExactlyAKStepRun() {
+        // what --setfit-checkpoints relies on: the batch order is a prefix of a longer run's, the learning rate is constant
+        var texts = List.of("where is my card", "my card has not arrived", "card still not here",
+                "what is the exchange rate", "exchange rate for euros", "how much is a dollar in pounds",
+                "i want to close my account", "please delete my account", "cancel the account");
+        var labels = List.of("card", "card", "card", "rate", "rate", "rate", "close", "close", "close");
+        var o = SetFit.Options.defaults().withBatchSize(2);
+        BertSource src = BertSource.builtinMiniLm();
+        String[] atTwo = new String[1];
+        try (var enc = BertSentenceEncoder.open(src, EncoderSettings.defaults().withThreads(1))) {
+            SetFit.fit(enc, "minilm", texts, labels, List.of(), o.withMaxSteps(4), 3, step -> {
+                if (step == 2) atTwo[0] = enc.identity().modelChecksum();
+            });
+        }
+        try (var enc = BertSentenceEncoder.open(src, EncoderSettings.defaults().withThreads(1))) {
+            SetFit.fit(enc, "minilm", texts, labels, o.withMaxSteps(2), 3);
+            assertEquals(enc.identity().modelChecksum(), atTwo[0]);
+        }
+    }
+
     /** Mean cosine over distinct same-class pairs and over different-class pairs. */
     static double[] separation(FloatMatrix e, int[] y) {
         double intra = 0, inter = 0;
