@@ -93,7 +93,7 @@ public final class FewShotEvaluation {
         var s = new java.util.TreeSet<Integer>();
         for (int k : steps) {
             if (k < 1) throw new IllegalArgumentException("setfit checkpoint steps must be >= 1, got " + k);
-            if (k < setFitOptions.maxSteps()) s.add(k);
+            s.add(k); // a step at or past the end of training gives no row (the final row is that model)
         }
         this.setFitCheckpoints = s;
         return this;
