@@ -181,6 +181,9 @@ final class FewShotCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "0")
         long seed;
 
+        @Option(names = "--no-fixed-splits", description = "skip the fixed few-shot splits; only the --splits sampled support sets")
+        boolean noFixed;
+
         @Mixin
         EncoderOptions encoder = new EncoderOptions();
 
@@ -208,7 +211,8 @@ final class FewShotCommand implements Runnable {
             if (methods.stream().anyMatch(FewShotMethods::isSetFit)) config.put("setfit", setfit.options().toString());
             try (var enc = encoder.open(); Run run = Run.start(runs.dir(), "fewshot-eval", config, seed)) {
                 run.dataset(t.name(), DatasetCatalog.locate(t.name().split("/")[0].split(":")[0]));
-                var eval = new FewShotEvaluation(t, testSplit, enc, encoder.model, line -> System.err.println("fewshot: " + line));
+                var eval = new FewShotEvaluation(t, testSplit, enc, encoder.model, line -> System.err.println("fewshot: " + line))
+                        .withFixedSplits(!noFixed);
                 if (methods.stream().anyMatch(FewShotMethods::isSetFit)) {
                     eval.withSetFit(SetFitOptions.source(encoder), SetFitOptions.settings(encoder), setfit.options())
                             .withSetFitCheckpoints(setfit.checkpoints).withSetFitSelectionSplit(setfit.selectionSplit);

@@ -57,6 +57,7 @@ public final class FewShotEvaluation {
     private dev.polymath.text.bert.BertSource setFitStart;
     private java.util.SortedSet<Integer> setFitCheckpoints = new java.util.TreeSet<>();
     private String selectionSplit;
+    private boolean fixedSplits = true;
     private List<String> selectionTexts;
     private int[] selectionLabels;
     private MetaProjection metaProjection;
@@ -110,6 +111,12 @@ public final class FewShotEvaluation {
         return this;
     }
 
+    /** Whether {@link #run} also evaluates the task's fixed few-shot splits (default true). */
+    public FewShotEvaluation withFixedSplits(boolean on) {
+        this.fixedSplits = on;
+        return this;
+    }
+
     /** Enables {@code meta} in {@link #run} with this projection (meta-trained on other classes). */
     public FewShotEvaluation withMeta(MetaProjection projection) {
         this.metaProjection = projection;
@@ -150,7 +157,7 @@ public final class FewShotEvaluation {
         var rows = new ArrayList<Row>();
         for (int k : shots) {
             String fixed = "train_" + k;
-            if (task.hasSplit(fixed)) {
+            if (fixedSplits && task.hasSplit(fixed)) {
                 var support = task.split(fixed);
                 for (String m : methods) rows.addAll(evaluate(m, k, "fixed " + fixed, List.of(rowsOf(support)), seed));
             }
