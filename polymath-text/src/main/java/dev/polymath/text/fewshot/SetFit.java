@@ -94,7 +94,8 @@ public final class SetFit {
 
         /** The supervised steps for a support set with {@code anchors} anchor examples. */
         public int stepsFor(int anchors) {
-            return epochs > 0 ? (int) Math.ceil(epochs * anchors / batchSize) : maxSteps;
+            // the epsilon keeps a decimal epoch count from rounding up a whole step (6.4 x 1500 / 32 = 300, not 301)
+            return epochs > 0 ? (int) Math.ceil(epochs * anchors / batchSize - 1e-9) : maxSteps;
         }
 
         /** LoRA rank 8, lr 1e-4, batch 16, up to 2,000 pairs and 100 steps, cosine loss, logistic head (SetFit's recipe). */
