@@ -16,13 +16,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * SetFit: contrastive fine-tuning of the sentence encoder on pairs built from the support set
- * ({@link PairSampler}, {@link CosinePairLoss}), then a head ({@code logistic} by default, any registered
- * frozen-embedding method) fitted on the fine-tuned embeddings.
+ * SetFit: contrastive fine-tuning of the sentence encoder on the support set, then a head (any registered
+ * frozen-embedding method) fitted on the fine-tuned embeddings. The default ({@link Options#defaults()}) is in-batch
+ * negatives ({@link MultipleNegativesRankingLoss} over {@link AnchorPositiveSampler} batches) with full fine-tuning
+ * and a prototype head; SetFit's original cosine-pair recipe ({@link PairSampler}, {@link CosinePairLoss}) and
+ * batch-hard triplets are options.
  *
  * <p>Unlike the other methods it needs a trainable encoder, so it is not a {@link FewShotMethod}: {@link #fit}
- * takes a {@link BertSentenceEncoder} and fine-tunes its model <em>in place</em> (LoRA adapters by default,
- * merged into the weights when training ends; or every parameter). The returned classifier's encoder identity is
+ * takes a {@link BertSentenceEncoder} and fine-tunes its model <em>in place</em> (every parameter, or LoRA adapters
+ * merged into the weights when training ends). The returned classifier's encoder identity is
  * the fine-tuned weights' checksum, so it predicts only with that encoder. {@link #save} writes the classifier
  * folder plus the fine-tuned encoder as a checkpoint in its {@code encoder/} subfolder; {@link #load} reads both.
  */
