@@ -181,6 +181,9 @@ final class FewShotCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "0")
         long seed;
 
+        @Option(names = "--no-fixed-splits", description = "skip the fixed few-shot splits; only the --splits sampled support sets")
+        boolean noFixed;
+
         @Mixin
         EncoderOptions encoder = new EncoderOptions();
 
@@ -208,9 +211,11 @@ final class FewShotCommand implements Runnable {
             if (methods.stream().anyMatch(FewShotMethods::isSetFit)) config.put("setfit", setfit.options().toString());
             try (var enc = encoder.open(); Run run = Run.start(runs.dir(), "fewshot-eval", config, seed)) {
                 run.dataset(t.name(), DatasetCatalog.locate(t.name().split("/")[0].split(":")[0]));
-                var eval = new FewShotEvaluation(t, testSplit, enc, encoder.model, line -> System.err.println("fewshot: " + line));
+                var eval = new FewShotEvaluation(t, testSplit, enc, encoder.model, line -> System.err.println("fewshot: " + line))
+                        .withFixedSplits(!noFixed);
                 if (methods.stream().anyMatch(FewShotMethods::isSetFit)) {
-                    eval.withSetFit(SetFitOptions.source(encoder), SetFitOptions.settings(encoder), setfit.options());
+                    eval.withSetFit(SetFitOptions.source(encoder), SetFitOptions.settings(encoder), setfit.options())
+                            .withSetFitCheckpoints(setfit.checkpoints).withSetFitSelectionSplit(setfit.selectionSplit);
                 }
                 if (methods.contains("meta")) eval.withMeta(meta.train(t, enc, seed, line -> System.err.println("fewshot: " + line)));
                 var rows = eval.run(methods, shots, draws, seed);
@@ -220,8 +225,7 @@ final class FewShotCommand implements Runnable {
                 for (var r : rows) {
                     String acc = r.draws() > 1 ? String.format(Locale.ROOT, "%.2f ± %.2f (std, %d draws)", r.mean(), r.std(), r.draws())
                             : String.format(Locale.ROOT, "%.2f", r.mean());
-                    table.row(r.method(), r.shots(), r.supports(), acc, String.format(Locale.ROOT, "%.1f", r.meanFitMillis()),
-                            String.format(Locale.ROOT, "%.1f", r.meanPredictMillis()));
+                    table.row(r.method(), r.shots(), r.supports(), acc, millis(r.meanFitMillis()), millis(r.meanPredictMillis()));
                     run.metric(t.name() + " " + r.shots() + "-shot " + r.supports(), r.method() + " accuracy", r.mean());
                 }
                 Table tb = table.build();
@@ -233,6 +237,11 @@ final class FewShotCommand implements Runnable {
             }
             return 0;
         }
+    }
+
+    /** A time in ms, or "-" where none was measured (learning-curve checkpoint rows). */
+    private static String millis(double ms) {
+        return Double.isNaN(ms) ? "-" : String.format(Locale.ROOT, "%.1f", ms);
     }
 
     static final class MethodNames extends ArrayList<String> {

@@ -35,11 +35,31 @@ final class SetFitOptions {
             + "(fit: --pool; eval: the train split's texts) before the supervised stage; 0 = none (default: 0)")
     Integer pretrainSteps;
 
+    @Option(names = "--setfit-epochs", description = "setfit: passes over the support set's anchors instead of a fixed step count "
+            + "(steps = ceil(epochs x anchors / batch)); --setfit-steps wins when both are given")
+    Double epochs;
+
+    @Option(names = "--setfit-batching", description = "setfit: random, or similar (a seed class and its most similar classes per batch: "
+            + "hard in-batch negatives) (default: random)")
+    String batching;
+
+    @Option(names = "--setfit-checkpoints", split = ",", paramLabel = "STEPS",
+            description = "setfit, eval only: also score the test split after these supervised steps (rows setfit@STEP), "
+                    + "a learning curve from one fine-tuning run")
+    java.util.List<Integer> checkpoints = java.util.List.of();
+
+    @Option(names = "--setfit-selection-split", paramLabel = "SPLIT",
+            description = "setfit, eval only: also score every setfit model (and checkpoint) on this split, e.g. validation, "
+                    + "to choose settings on it rather than on the test split")
+    String selectionSplit;
+
     SetFit.Options options() {
-        return new SetFit.Options(maxPairs != null ? maxPairs : D.maxPairs(), steps != null ? steps : D.maxSteps(),
+        var o = new SetFit.Options(maxPairs != null ? maxPairs : D.maxPairs(), D.maxSteps(),
                 batch != null ? batch : D.batchSize(), lr != null ? lr : D.learningRate(),
                 loraRank != null ? loraRank : D.loraRank(), head != null ? head : D.head(),
-                loss != null ? SetFit.Loss.parse(loss) : D.loss(), pretrainSteps != null ? pretrainSteps : D.pretrainSteps());
+                loss != null ? SetFit.Loss.parse(loss) : D.loss(), pretrainSteps != null ? pretrainSteps : D.pretrainSteps(),
+                epochs != null ? epochs : D.epochs(), batching != null ? SetFit.Batching.parse(batching) : D.batching());
+        return steps != null ? o.withMaxSteps(steps) : o;
     }
 
     /** The trainable (DJL) form of the encoder the options name; only the built-in MiniLM or a safetensors folder. */

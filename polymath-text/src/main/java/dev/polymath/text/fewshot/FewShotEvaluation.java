@@ -55,6 +55,11 @@ public final class FewShotEvaluation {
     private dev.polymath.text.encoder.EncoderSettings setFitSettings;
     private SetFit.Options setFitOptions = SetFit.Options.defaults();
     private dev.polymath.text.bert.BertSource setFitStart;
+    private java.util.SortedSet<Integer> setFitCheckpoints = new java.util.TreeSet<>();
+    private String selectionSplit;
+    private boolean fixedSplits = true;
+    private List<String> selectionTexts;
+    private int[] selectionLabels;
     private MetaProjection metaProjection;
     private FloatMatrix train;
     private List<Example> trainExamples;
@@ -77,6 +82,38 @@ public final class FewShotEvaluation {
         this.setFitSettings = settings;
         this.setFitOptions = options;
         this.setFitStart = null;
+        return this;
+    }
+
+    /**
+     * Also scores {@code setfit} after each of these supervised steps (below the recipe's step count), with the recipe's
+     * head, as extra rows {@code setfit@<step>}: one fine-tuning run gives the whole learning curve. With the
+     * constant learning rate and a step-prefix-stable batch order, step k of a longer run is exactly a k-step run.
+     */
+    public FewShotEvaluation withSetFitCheckpoints(java.util.Collection<Integer> steps) {
+        var s = new java.util.TreeSet<Integer>();
+        for (int k : steps) {
+            if (k < 1) throw new IllegalArgumentException("setfit checkpoint steps must be >= 1, got " + k);
+            s.add(k); // a step at or past the end of training gives no row (the final row is that model)
+        }
+        this.setFitCheckpoints = s;
+        return this;
+    }
+
+    /**
+     * Also scores every {@code setfit} model (final and checkpoints) on {@code split} (e.g. {@code validation}), as rows
+     * suffixed {@code (<split>)}: a recipe's settings can then be chosen on that split and read off the test rows of
+     * the same run, without a second fine-tuning.
+     */
+    public FewShotEvaluation withSetFitSelectionSplit(String split) {
+        if (split != null && split.equals(testSplit)) throw new IllegalArgumentException("the selection split must differ from the test split '" + testSplit + "'");
+        this.selectionSplit = split;
+        return this;
+    }
+
+    /** Whether {@link #run} also evaluates the task's fixed few-shot splits (default true). */
+    public FewShotEvaluation withFixedSplits(boolean on) {
+        this.fixedSplits = on;
         return this;
     }
 
@@ -120,14 +157,14 @@ public final class FewShotEvaluation {
         var rows = new ArrayList<Row>();
         for (int k : shots) {
             String fixed = "train_" + k;
-            if (task.hasSplit(fixed)) {
+            if (fixedSplits && task.hasSplit(fixed)) {
                 var support = task.split(fixed);
-                for (String m : methods) rows.add(evaluate(m, k, "fixed " + fixed, List.of(rowsOf(support)), seed));
+                for (String m : methods) rows.addAll(evaluate(m, k, "fixed " + fixed, List.of(rowsOf(support)), seed));
             }
             if (draws > 0) {
                 var sets = new ArrayList<int[]>();
                 for (int d = 0; d < draws; d++) sets.add(sample(k, Seeds.mix(seed, d)));
-                for (String m : methods) rows.add(evaluate(m, k, "sampled from train", sets, seed));
+                for (String m : methods) rows.addAll(evaluate(m, k, "sampled from train", sets, seed));
             }
         }
         return rows;
@@ -168,12 +205,13 @@ public final class FewShotEvaluation {
         return out;
     }
 
-    private Row evaluate(String methodName, int k, String supports, List<int[]> sets, long seed) {
+    private List<Row> evaluate(String methodName, int k, String supports, List<int[]> sets, long seed) {
         var accs = new ArrayList<Double>();
+        var atStep = new LinkedHashMap<String, List<Double>>();
         double fitMs = 0, predMs = 0;
         for (int[] set : sets) {
             if (FewShotMethods.isSetFit(methodName)) {
-                double[] r = evaluateSetFit(set, supports, seed);
+                double[] r = evaluateSetFit(set, supports, seed, atStep);
                 accs.add(r[0]);
                 fitMs += r[1];
                 predMs += r[2];
@@ -215,7 +253,10 @@ public final class FewShotEvaluation {
         }
         var row = new Row(methodName, k, supports, sets.size(), accs, fitMs / sets.size(), predMs / sets.size());
         log.accept(String.format(java.util.Locale.ROOT, "%s %d-shot (%s): %.2f", methodName, k, supports, row.mean()));
-        return row;
+        var rows = new ArrayList<Row>();
+        rows.add(row);
+        atStep.forEach((name, a) -> rows.add(new Row(name, k, supports, a.size(), a, Double.NaN, Double.NaN)));
+        return rows;
     }
 
     /**
@@ -250,7 +291,12 @@ public final class FewShotEvaluation {
     }
 
     /** Accuracy, fit ms and predict ms of SetFit on one support set, with a fresh model. */
-    private double[] evaluateSetFit(int[] set, String supports, long seed) {
+    private double[] evaluateSetFit(int[] set, String supports, long seed, java.util.Map<String, List<Double>> extraRows) {
+        if (selectionSplit != null && selectionTexts == null) {
+            var ex = task.split(selectionSplit);
+            selectionTexts = ex.stream().map(Example::text).toList();
+            selectionLabels = ex.stream().mapToInt(e -> task.labelIndex(e.label())).toArray();
+        }
         var fixedSupport = task.split(supports.startsWith("fixed ") ? supports.substring(6) : Task.TRAIN);
         var texts = new ArrayList<String>(set.length);
         var labels = new ArrayList<String>(set.length);
@@ -262,26 +308,51 @@ public final class FewShotEvaluation {
         var start = setFitStart(seed);
         try (var enc = dev.polymath.text.bert.BertSentenceEncoder.open(start, setFitSettings)) {
             long t0 = System.nanoTime();
-            var r = SetFit.fit(enc, model, texts, labels, setFitOptions.withPretrainSteps(0), seed);
-            long t1 = System.nanoTime();
+            double[] checkpointNanos = {0};
+            SetFit.StepListener checkpoint = step -> {
+                if (!setFitCheckpoints.contains(step)) return;
+                long c0 = System.nanoTime();
+                var clf = FewShotClassifier.fit(enc, model, FewShotMethods.get(setFitOptions.head()), texts, labels, List.of(), seed);
+                double a = accuracy(clf.predict(enc.encode(testTexts)));
+                extraRows.computeIfAbsent("setfit@" + step, x -> new ArrayList<>()).add(a);
+                String sel = "";
+                if (selectionSplit != null) {
+                    double v = accuracy(clf.predict(enc.encode(selectionTexts)), selectionLabels);
+                    extraRows.computeIfAbsent("setfit@" + step + " (" + selectionSplit + ")", x -> new ArrayList<>()).add(v);
+                    sel = String.format(java.util.Locale.ROOT, ", %s %.2f", selectionSplit, v);
+                }
+                log.accept(String.format(java.util.Locale.ROOT, "setfit: step %d: head %s %s %.2f%s", step, setFitOptions.head(), testSplit, a, sel));
+                checkpointNanos[0] += System.nanoTime() - c0;
+            };
+            var r = SetFit.fit(enc, model, texts, labels, List.of(), setFitOptions.withPretrainSteps(0), seed, checkpoint);
+            long t1 = System.nanoTime() - (long) checkpointNanos[0];
             log.accept(String.format(java.util.Locale.ROOT, "setfit: %d pairs, %d steps, loss %.4f -> %.4f (first/last 10 steps)",
                     r.pairs(), r.steps(), r.meanFirst(10), r.meanLast(10)));
             FloatMatrix testEmb = enc.encode(testTexts);
             List<String> pred = r.classifier().predict(testEmb);
             long t2 = System.nanoTime();
             double acc = accuracy(pred);
+            if (selectionSplit != null) {
+                double v = accuracy(r.classifier().predict(enc.encode(selectionTexts)), selectionLabels);
+                extraRows.computeIfAbsent("setfit (" + selectionSplit + ")", x -> new ArrayList<>()).add(v);
+                log.accept(String.format(java.util.Locale.ROOT, "setfit: head %s %s %.2f", setFitOptions.head(), selectionSplit, v));
+            }
             // the other head on the same fine-tuned encoder, for the record (costs one support embedding)
             String other = setFitOptions.head().equals("prototype") ? "logistic" : "prototype";
             var alt = FewShotClassifier.fit(enc, model, FewShotMethods.get(other), texts, labels, List.of(), seed);
             log.accept(String.format(java.util.Locale.ROOT, "setfit: head %s %.2f, head %s %.2f", setFitOptions.head(), acc, other,
                     accuracy(alt.predict(testEmb))));
-            return new double[] {acc, (t1 - t0) / 1e6, (t2 - t1) / 1e6};
+            return new double[] {acc, (t1 - t0) / 1e6, (t2 - t1 - checkpointNanos[0]) / 1e6};
         }
     }
 
     private double accuracy(List<String> pred) {
+        return accuracy(pred, testLabels);
+    }
+
+    private double accuracy(List<String> pred, int[] gold) {
         int correct = 0;
-        for (int i = 0; i < pred.size(); i++) if (pred.get(i).equals(task.labels().get(testLabels[i]))) correct++;
+        for (int i = 0; i < pred.size(); i++) if (pred.get(i).equals(task.labels().get(gold[i]))) correct++;
         return 100.0 * correct / pred.size();
     }
 

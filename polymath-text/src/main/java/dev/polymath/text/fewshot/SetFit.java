@@ -16,13 +16,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * SetFit: contrastive fine-tuning of the sentence encoder on pairs built from the support set
- * ({@link PairSampler}, {@link CosinePairLoss}), then a head ({@code logistic} by default, any registered
- * frozen-embedding method) fitted on the fine-tuned embeddings.
+ * SetFit: contrastive fine-tuning of the sentence encoder on the support set, then a head (any registered
+ * frozen-embedding method) fitted on the fine-tuned embeddings. The default ({@link Options#defaults()}) is in-batch
+ * negatives ({@link MultipleNegativesRankingLoss} over {@link AnchorPositiveSampler} batches) with full fine-tuning
+ * and a prototype head; SetFit's original cosine-pair recipe ({@link PairSampler}, {@link CosinePairLoss}) and
+ * batch-hard triplets are options.
  *
  * <p>Unlike the other methods it needs a trainable encoder, so it is not a {@link FewShotMethod}: {@link #fit}
- * takes a {@link BertSentenceEncoder} and fine-tunes its model <em>in place</em> (LoRA adapters by default,
- * merged into the weights when training ends; or every parameter). The returned classifier's encoder identity is
+ * takes a {@link BertSentenceEncoder} and fine-tunes its model <em>in place</em> (every parameter, or LoRA adapters
+ * merged into the weights when training ends). The returned classifier's encoder identity is
  * the fine-tuned weights' checksum, so it predicts only with that encoder. {@link #save} writes the classifier
  * folder plus the fine-tuned encoder as a checkpoint in its {@code encoder/} subfolder; {@link #load} reads both.
  */
@@ -47,6 +49,19 @@ public final class SetFit {
         }
     }
 
+    /** How {@code MNR}/{@code TRIPLET} batches are composed ({@link AnchorPositiveSampler}). */
+    public enum Batching {
+        /** Pairs of distinct classes in a seeded random order. */
+        RANDOM,
+        /** A seed class and the classes most similar to it (cosine of the frozen encoder's class means): hard negatives. */
+        SIMILAR;
+
+        public static Batching parse(String s) {
+            for (Batching b : values()) if (b.name().equalsIgnoreCase(s.trim())) return b;
+            throw new IllegalArgumentException("unknown setfit batching '" + s + "'; known: random, similar");
+        }
+    }
+
     /**
      * @param maxPairs      cap on the training pairs of the {@code COSINE} loss (half positive, half negative)
      * @param maxSteps      optimizer steps of the supervised stage; pairs/batches are cycled
@@ -58,9 +73,13 @@ public final class SetFit {
      * @param loss          the supervised contrastive loss
      * @param pretrainSteps steps of unsupervised SimCSE pre-training on the unlabelled pool before the supervised
      *                      stage (CPFT's first stage); 0 = none
+     * @param epochs        when > 0, the supervised steps are {@code ceil(epochs x anchors / batchSize)} (anchors: the
+     *                      support examples whose class has a second one), so that the training scales with the
+     *                      support set (150 classes x 10 get twice the steps of 77 x 10); {@code maxSteps} is then unused
+     * @param batching      how in-batch-negative batches are composed
      */
     public record Options(int maxPairs, int maxSteps, int batchSize, double learningRate, int loraRank, String head, Loss loss,
-                          int pretrainSteps) {
+                          int pretrainSteps, double epochs, Batching batching) {
         public Options {
             if (maxPairs < 2) throw new IllegalArgumentException("maxPairs must be >= 2");
             if (maxSteps < 0) throw new IllegalArgumentException("maxSteps must be >= 0");
@@ -71,11 +90,19 @@ public final class SetFit {
             if (loss == null) throw new IllegalArgumentException("loss must be given");
             if (loss != Loss.COSINE && batchSize < 2) throw new IllegalArgumentException(loss + " needs batches of >= 2 pairs");
             if (pretrainSteps < 0) throw new IllegalArgumentException("pretrainSteps must be >= 0");
+            if (!(epochs >= 0) || Double.isInfinite(epochs)) throw new IllegalArgumentException("epochs must be >= 0 and finite, got " + epochs);
+            if (batching == null) throw new IllegalArgumentException("batching must be given");
+        }
+
+        /** The supervised steps for a support set with {@code anchors} anchor examples. */
+        public int stepsFor(int anchors) {
+            // the epsilon keeps a decimal epoch count from rounding up a whole step (6.4 x 1500 / 32 = 300, not 301)
+            return epochs > 0 ? (int) Math.ceil(epochs * anchors / batchSize - 1e-9) : maxSteps;
         }
 
         /** LoRA rank 8, lr 1e-4, batch 16, up to 2,000 pairs and 100 steps, cosine loss, logistic head (SetFit's recipe). */
         public static Options cosineLora() {
-            return new Options(2000, 100, 16, 1e-4, 8, "logistic", Loss.COSINE, 0);
+            return new Options(2000, 100, 16, 1e-4, 8, "logistic", Loss.COSINE, 0, 0, Batching.RANDOM);
         }
 
         /**
@@ -84,22 +111,26 @@ public final class SetFit {
          * 100 steps, prototype head.
          */
         public static Options defaults() {
-            return new Options(2000, 100, 32, 5e-5, 0, "prototype", Loss.MNR, 0);
+            return new Options(2000, 100, 32, 5e-5, 0, "prototype", Loss.MNR, 0, 0, Batching.RANDOM);
         }
 
         /** The default recipe with LoRA rank 8 (lr 1e-4, 200 steps): fewer trainable values, a little less accurate. */
         public static Options mnrLora() {
-            return new Options(2000, 200, 32, 1e-4, 8, "prototype", Loss.MNR, 0);
+            return new Options(2000, 200, 32, 1e-4, 8, "prototype", Loss.MNR, 0, 0, Batching.RANDOM);
         }
 
-        public Options withMaxSteps(int v) { return new Options(maxPairs, v, batchSize, learningRate, loraRank, head, loss, pretrainSteps); }
-        public Options withMaxPairs(int v) { return new Options(v, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps); }
-        public Options withBatchSize(int v) { return new Options(maxPairs, maxSteps, v, learningRate, loraRank, head, loss, pretrainSteps); }
-        public Options withLearningRate(double v) { return new Options(maxPairs, maxSteps, batchSize, v, loraRank, head, loss, pretrainSteps); }
-        public Options withLoraRank(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, v, head, loss, pretrainSteps); }
-        public Options withHead(String v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, v, loss, pretrainSteps); }
-        public Options withLoss(Loss v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, v, pretrainSteps); }
-        public Options withPretrainSteps(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, v); }
+        /** Exactly {@code v} supervised steps (clears {@link #epochs}). */
+        public Options withMaxSteps(int v) { return new Options(maxPairs, v, batchSize, learningRate, loraRank, head, loss, pretrainSteps, 0, batching); }
+        public Options withMaxPairs(int v) { return new Options(v, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching); }
+        public Options withBatchSize(int v) { return new Options(maxPairs, maxSteps, v, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching); }
+        public Options withLearningRate(double v) { return new Options(maxPairs, maxSteps, batchSize, v, loraRank, head, loss, pretrainSteps, epochs, batching); }
+        public Options withLoraRank(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, v, head, loss, pretrainSteps, epochs, batching); }
+        public Options withHead(String v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, v, loss, pretrainSteps, epochs, batching); }
+        public Options withLoss(Loss v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, v, pretrainSteps, epochs, batching); }
+        /** Steps by {@link #stepsFor} from {@code v} epochs (0: back to {@code maxSteps}). */
+        public Options withEpochs(double v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, v, batching); }
+        public Options withBatching(Batching v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, v); }
+        public Options withPretrainSteps(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, v, epochs, batching); }
     }
 
     /** The fitted classifier and what training did. */
@@ -121,6 +152,17 @@ public final class SetFit {
         }
     }
 
+    /**
+     * Called after optimizer step {@code step} (1-based) of the supervised stage, between steps (no step of the model is
+     * open, so the encoder can embed texts; LoRA adapters, if any, are still separate but used by the encoder).
+     */
+    @FunctionalInterface
+    public interface StepListener {
+        void afterStep(int step);
+
+        StepListener NONE = step -> {};
+    }
+
     /** As {@link #fit(BertSentenceEncoder, String, List, List, List, Options, long)} without an unlabelled pool. */
     public static Result fit(BertSentenceEncoder enc, String model, List<String> texts, List<String> labels, Options o, long seed) {
         return fit(enc, model, texts, labels, List.of(), o, seed);
@@ -133,6 +175,12 @@ public final class SetFit {
      */
     public static Result fit(BertSentenceEncoder enc, String model, List<String> texts, List<String> labels, List<String> pool,
                              Options o, long seed) {
+        return fit(enc, model, texts, labels, pool, o, seed, StepListener.NONE);
+    }
+
+    /** As {@link #fit(BertSentenceEncoder, String, List, List, List, Options, long)}, calling {@code listener} after every supervised step. */
+    public static Result fit(BertSentenceEncoder enc, String model, List<String> texts, List<String> labels, List<String> pool,
+                             Options o, long seed, StepListener listener) {
         if (texts.size() != labels.size()) throw new IllegalArgumentException(texts.size() + " support texts but " + labels.size() + " labels");
         for (int i = 0; i < texts.size(); i++) {
             if (texts.get(i) == null || texts.get(i).isBlank()) throw new IllegalArgumentException("support example " + i + " has an empty text");
@@ -141,13 +189,15 @@ public final class SetFit {
         LabelIndex index = LabelIndex.of(labels);
         if (index.size() < 2) throw new IllegalArgumentException("SetFit needs at least 2 classes, got " + index.size());
         int[] y = index.indicesOf(labels);
+        int totalSteps = o.stepsFor(anchors(y, index.size()));
         List<PairSampler.Pair> pairs = List.of();
         List<int[][]> batches = List.of();
         if (o.loss() == Loss.COSINE) {
             pairs = PairSampler.sample(y, o.maxPairs(), seed);
             if (pairs.isEmpty()) throw new IllegalArgumentException("no training pairs: SetFit needs a class with at least 2 examples");
         } else {
-            batches = AnchorPositiveSampler.batches(y, o.batchSize(), o.maxSteps(), seed);
+            double[][] sim = o.batching() == Batching.SIMILAR ? classSimilarity(enc.encode(texts), y, index.size()) : null;
+            batches = AnchorPositiveSampler.batches(y, o.batchSize(), totalSteps, seed, sim);
         }
         if (o.pretrainSteps() > 0) {
             if (pool.isEmpty()) throw new IllegalArgumentException("unsupervised pre-training (" + o.pretrainSteps() + " steps) needs unlabelled texts; none given (fewshot fit: --pool)");
@@ -156,7 +206,7 @@ public final class SetFit {
         long[][] ids = enc.tokenize(texts);
         BertModel bert = enc.model();
         if (o.loraRank() > 0) bert.enableLora(LoraConfig.all(o.loraRank(), seed));
-        float[] losses = new float[o.maxSteps()];
+        float[] losses = new float[totalSteps];
         int steps = 0;
         try (var trainer = new BertTrainer(bert, BertTrainer.Options.defaults().withLearningRate(o.learningRate()))) {
             trainer.seed((int) seed);
@@ -164,7 +214,7 @@ public final class SetFit {
                 var order = new java.util.ArrayList<>(pairs);
                 var rnd = new java.util.Random(seed);
                 int pos = 0;
-                while (steps < o.maxSteps()) {
+                while (steps < totalSteps) {
                     if (pos >= order.size()) {
                         java.util.Collections.shuffle(order, rnd);
                         pos = 0;
@@ -182,6 +232,7 @@ public final class SetFit {
                     pos = to;
                     losses[steps++] = CosinePairLoss.trainStep(trainer, a, c, t);
                     checkFinite(losses[steps - 1], steps, o);
+                    listener.afterStep(steps);
                 }
             } else {
                 for (int[][] batch : batches) {
@@ -205,6 +256,7 @@ public final class SetFit {
                         losses[steps++] = BatchHardTripletLoss.trainStep(trainer, all, lab, BatchHardTripletLoss.DEFAULT_MARGIN);
                         checkFinite(losses[steps - 1], steps, o);
                     }
+                    listener.afterStep(steps);
                 }
             }
         } finally {
@@ -213,6 +265,37 @@ public final class SetFit {
         var clf = FewShotClassifier.fit(enc, model, head, texts, labels, List.of(), seed);
         return new Result(clf, o.loss() == Loss.COSINE ? pairs.size() : batches.stream().mapToInt(b -> b.length).sum(), steps,
                 java.util.Arrays.copyOf(losses, steps));
+    }
+
+    /** Support examples whose class has at least two (the anchors of one round of {@link AnchorPositiveSampler}). */
+    static int anchors(int[] y, int classes) {
+        int[] n = new int[classes];
+        for (int c : y) n[c]++;
+        int a = 0;
+        for (int c : n) if (c >= 2) a += c;
+        return a;
+    }
+
+    /** Cosine similarity of the class means of {@code emb} (rows labelled {@code y}). */
+    static double[][] classSimilarity(dev.polymath.text.FloatMatrix emb, int[] y, int classes) {
+        int d = emb.cols();
+        double[][] mean = new double[classes][d];
+        for (int i = 0; i < y.length; i++) for (int j = 0; j < d; j++) mean[y[i]][j] += emb.get(i, j);
+        for (double[] m : mean) {
+            double norm = 0;
+            for (double v : m) norm += v * v;
+            norm = Math.sqrt(norm);
+            if (norm > 0) for (int j = 0; j < d; j++) m[j] /= norm;
+        }
+        double[][] sim = new double[classes][classes];
+        for (int a = 0; a < classes; a++) {
+            for (int b = a; b < classes; b++) {
+                double s = 0;
+                for (int j = 0; j < d; j++) s += mean[a][j] * mean[b][j];
+                sim[a][b] = sim[b][a] = s;
+            }
+        }
+        return sim;
     }
 
     /** Fails fast when training diverged (a NaN/infinite loss), instead of fitting a head on broken embeddings. */

@@ -63,6 +63,34 @@ class BertTrainingTest {
     }
 
     @Test
+    void aGradientWhoseSquaresOverflowFloat32IsStillClippedIntoAStep() {
+        // loss x 1e22: gradient entries ~1e20, whose squares overflow float32. Summed in float32 the global norm was
+        // infinite, the clip factor 0 and the step silently did nothing; in float64 the norm is finite and the clipped
+        // step moves every parameter as a normal one would.
+        var r = new SplittableRandom(11);
+        BertConfig c = BertTestSupport.tiny();
+        try (BertModel m = BertModel.random(c, 5, 1);
+             BertTrainer t = new BertTrainer(m, BertTrainer.Options.defaults().withLearningRate(1e-3).withWeightDecay(0))) {
+            long[][] rows = randomBatch(r, 4, 8, c.vocabSize());
+            float[] target = new float[4 * c.hiddenSize()];
+            for (int i = 0; i < target.length; i++) target[i] = (float) r.nextGaussian();
+            var before = snapshot(m);
+            BertTrainer.Loss base = regression(rows, target);
+            var res = t.step(s -> base.compute(s).mul(1e22f));
+            assertTrue(Double.isFinite(res.gradNorm()) && res.gradNorm() > 1e19, "grad norm " + res.gradNorm());
+            String w = "encoder.layer.0.attention.self.query.weight";
+            float[] a = before.get(w), b = m.parameterValues(w);
+            double maxMove = 0;
+            for (int i = 0; i < a.length; i++) {
+                assertTrue(Float.isFinite(b[i]));
+                maxMove = Math.max(maxMove, Math.abs(a[i] - b[i]));
+            }
+            // Adam's first step moves a parameter by about lr whatever the gradient's scale
+            assertTrue(maxMove > 5e-4 && maxMove < 2e-3, "largest change " + maxMove);
+        }
+    }
+
+    @Test
     void frozenLayersAndPatternsDoNotChange() {
         var r = new SplittableRandom(8);
         BertConfig c = BertTestSupport.tiny();

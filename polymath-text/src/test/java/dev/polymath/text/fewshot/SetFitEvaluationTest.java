@@ -49,6 +49,35 @@ class SetFitEvaluationTest {
         }
     }
 
+    @Test
+    void checkpointsAndASelectionSplitComeFromOneRunAndMatchAShorterRun() {
+        Task full = DatasetCatalog.load("banking77").tasks().get(0);
+        var labels = full.labels().subList(0, 4);
+        Map<String, List<Example>> splits = new LinkedHashMap<>();
+        splits.put(Task.TRAIN, take(full.split(Task.TRAIN), labels, 5));
+        var test = take(full.split(Task.TEST), labels, 30);
+        splits.put(Task.TEST, test.subList(0, 60));
+        splits.put(Task.VALIDATION, test.subList(60, test.size()));
+        Task t = new Task("banking77-4", full.kind(), labels, full.instruction(), full.category(), full.metrics(), splits);
+        BertSource src = BertSource.builtinMiniLm();
+        var settings = EncoderSettings.defaults().withThreads(1);
+        var o = SetFit.Options.defaults().withBatchSize(4);
+        try (var frozen = BertSentenceEncoder.open(src, settings)) {
+            var rows = new FewShotEvaluation(t, Task.TEST, frozen, "minilm", s -> {})
+                    .withSetFit(src, settings, o.withMaxSteps(4)).withSetFitCheckpoints(List.of(2, 9)).withSetFitSelectionSplit(Task.VALIDATION)
+                    .run(List.of("setfit"), List.of(5), 1, 0);
+            assertEquals(List.of("setfit", "setfit@2", "setfit@2 (validation)", "setfit (validation)"),
+                    rows.stream().map(FewShotEvaluation.Row::method).toList(), "step 9 is past the end: no row");
+            var shorter = new FewShotEvaluation(t, Task.TEST, frozen, "minilm", s -> {})
+                    .withSetFit(src, settings, o.withMaxSteps(2)).withSetFitSelectionSplit(Task.VALIDATION)
+                    .run(List.of("setfit"), List.of(5), 1, 0);
+            assertEquals(shorter.get(0).mean(), rows.get(1).mean(), 1e-9, "test accuracy at step 2 = a 2-step run's");
+            assertEquals(shorter.get(1).mean(), rows.get(2).mean(), 1e-9, "validation accuracy at step 2 = a 2-step run's");
+            assertThrows(IllegalArgumentException.class, () -> new FewShotEvaluation(t, Task.TEST, frozen, "minilm", s -> {})
+                    .withSetFitSelectionSplit(Task.TEST));
+        }
+    }
+
     private static List<Example> take(List<Example> split, List<String> labels, int perClass) {
         var out = new ArrayList<Example>();
         var counts = new LinkedHashMap<String, Integer>();

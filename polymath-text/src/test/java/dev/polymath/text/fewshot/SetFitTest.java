@@ -123,6 +123,37 @@ class SetFitTest {
         }
     }
 
+    @Test
+    void epochsScaleTheStepsWithTheSupportSet() {
+        var o = SetFit.Options.defaults().withEpochs(6.4);
+        assertEquals(300, o.stepsFor(1500)); // CLINC150 10-shot: 150 x 10 anchors, batch 32
+        assertEquals(154, o.stepsFor(770));  // BANKING77 10-shot
+        assertEquals(150, o.stepsFor(750));  // CLINC150 5-shot
+        assertEquals(100, o.withEpochs(6.4).withMaxSteps(100).stepsFor(1500), "explicit steps clear the epochs");
+        assertEquals(9, SetFit.anchors(new int[] {0, 0, 1, 1, 1, 2, 3, 3, 3, 3}, 4), "a class of one anchors nothing");
+    }
+
+    @Test
+    void stepKOfALongerRunIsExactlyAKStepRun() {
+        // what --setfit-checkpoints relies on: the batch order is a prefix of a longer run's, the learning rate is constant
+        var texts = List.of("where is my card", "my card has not arrived", "card still not here",
+                "what is the exchange rate", "exchange rate for euros", "how much is a dollar in pounds",
+                "i want to close my account", "please delete my account", "cancel the account");
+        var labels = List.of("card", "card", "card", "rate", "rate", "rate", "close", "close", "close");
+        var o = SetFit.Options.defaults().withBatchSize(2);
+        BertSource src = BertSource.builtinMiniLm();
+        String[] atTwo = new String[1];
+        try (var enc = BertSentenceEncoder.open(src, EncoderSettings.defaults().withThreads(1))) {
+            SetFit.fit(enc, "minilm", texts, labels, List.of(), o.withMaxSteps(4), 3, step -> {
+                if (step == 2) atTwo[0] = enc.identity().modelChecksum();
+            });
+        }
+        try (var enc = BertSentenceEncoder.open(src, EncoderSettings.defaults().withThreads(1))) {
+            SetFit.fit(enc, "minilm", texts, labels, o.withMaxSteps(2), 3);
+            assertEquals(enc.identity().modelChecksum(), atTwo[0]);
+        }
+    }
+
     /** Mean cosine over distinct same-class pairs and over different-class pairs. */
     static double[] separation(FloatMatrix e, int[] y) {
         double intra = 0, inter = 0;
