@@ -40,6 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class OnnxSentenceEncoder implements SentenceEncoder {
     private static final System.Logger LOG = System.getLogger(OnnxSentenceEncoder.class.getName());
+    /** Below this many texts per worker, splitting the tokenization costs more than it saves. */
+    private static final int MIN_TEXTS_PER_TOKENIZER_PART = 256;
 
     private final ModelSource source;
     private final EncoderSettings settings;
@@ -201,20 +203,25 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
         int n = texts.size();
         float[] out = new float[Math.multiplyExact(n, dimension)];
         if (n == 0) return new FloatMatrix(0, dimension, out);
-        TextTokenizer.Tokens tokens = tokenizer.encode(texts, maxLength);
+        TextTokenizer.Tokens tokens = tokenize(texts);
         long[][] ids = tokens.ids();
         // Longest first: similar lengths share a batch (little padding), and an out-of-memory shows at once.
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
         Arrays.sort(order, (a, b) -> Integer.compare(ids[b].length, ids[a].length));
         // With fewer texts than workers x batch size, smaller batches keep every worker busy.
-        int batchSize = Math.min(settings.batchSize(), Math.ceilDiv(n, threads));
-        int batches = Math.ceilDiv(n, batchSize);
+        int rowCap = Math.min(settings.batchSize(), Math.ceilDiv(n, threads));
+        var bounds = new ArrayList<int[]>();
         long realTokens = 0, padded = 0;
-        for (int from = 0; from < n; from += batchSize) {
-            padded += (long) Math.min(batchSize, n - from) * ids[order[from]].length;
-            for (int k = from; k < Math.min(n, from + batchSize); k++) realTokens += ids[order[k]].length;
+        for (int from = 0; from < n; ) {
+            int longest = ids[order[from]].length;
+            int to = Math.min(n, from + Math.min(rowCap, settings.textsPerBatch(longest)));
+            bounds.add(new int[] {from, to});
+            padded += (long) (to - from) * longest;
+            for (int k = from; k < to; k++) realTokens += ids[order[k]].length;
+            from = to;
         }
+        int batches = bounds.size();
         var next = new AtomicInteger();
         var done = new AtomicInteger();
         float[][] pooledHolder = {out};
@@ -224,7 +231,7 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
             try {
                 int[] dimHolder = new int[1];
                 for (int bi; (bi = next.getAndIncrement()) < batches; ) {
-                    int from = bi * batchSize, to = Math.min(n, from + batchSize);
+                    int from = bounds.get(bi)[0], to = bounds.get(bi)[1];
                     long[][] batch = new long[to - from][];
                     int[] rows = new int[to - from];
                     for (int k = from; k < to; k++) {
@@ -256,6 +263,24 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
         }
         stats = stats.plus(n, realTokens, padded, tokens.truncated(), tokens.longestBeforeTruncation(), batches, System.nanoTime() - start);
         return new FloatMatrix(n, dimension, out);
+    }
+
+    /**
+     * Tokenizes {@code texts}, split into one contiguous part per worker when there are enough of them: the
+     * tokenizer runs on one core per call, and the batches cannot start before every text has its length.
+     */
+    private TextTokenizer.Tokens tokenize(List<String> texts) {
+        int n = texts.size();
+        int parts = workers == null ? 1 : Math.min(threads, n / MIN_TEXTS_PER_TOKENIZER_PART);
+        if (parts <= 1) return tokenizer.encode(texts, maxLength);
+        var results = new TextTokenizer.Tokens[parts];
+        var part = new AtomicInteger();
+        runOnWorkers(() -> {
+            int p = part.getAndIncrement();
+            results[p] = tokenizer.encode(texts.subList(p * n / parts, (p + 1) * n / parts), maxLength);
+            return null;
+        }, parts);
+        return TextTokenizer.Tokens.concat(results);
     }
 
     /**
@@ -312,7 +337,8 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
     /** A one-line description for logs and reports. */
     public String describe() {
         return source.name() + " sha256=" + source.checksum().substring(0, 12) + " dim=" + dimension + " pooling=" + settings.pooling().id()
-                + " normalize=" + settings.normalize() + " maxLength=" + maxLength + " batch=" + settings.batchSize() + " threads=" + threads;
+                + " normalize=" + settings.normalize() + " maxLength=" + maxLength + " batch=" + settings.batchSize()
+                + (settings.batchTokens() > 0 ? " batchTokens=" + settings.batchTokens() : "") + " threads=" + threads;
     }
 
     @Override
