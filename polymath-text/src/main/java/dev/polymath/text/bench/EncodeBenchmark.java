@@ -35,10 +35,11 @@ public final class EncodeBenchmark {
     /**
      * @param polymathRuns  seconds of each timed Polymath run, in order
      * @param langchainRuns seconds of each timed langchain4j run, in order
+     * @param otherCores    cores that other processes kept busy during each run (Polymath's, then langchain4j's, ...)
      * @param minCosine     lowest cosine between the two encoders' vectors of one text, over all texts and runs
      */
     public record Result(int texts, int threads, int batchSize, int batchTokens, List<Double> polymathRuns, List<Double> langchainRuns,
-                         double minCosine, String machine, String date) {
+                         List<Double> otherCores, double minCosine, String machine, String date) {
         public double polymathSeconds() { return median(polymathRuns); }
         public double langchainSeconds() { return median(langchainRuns); }
         public double polymathPerSecond() { return texts / polymathSeconds(); }
@@ -51,8 +52,9 @@ public final class EncodeBenchmark {
             var sb = new StringBuilder();
             for (int i = 0; i < polymathRuns.size(); i++) {
                 if (i > 0) sb.append("; ");
-                sb.append(String.format(Locale.ROOT, "run %d: polymath %.3f s, langchain4j %.3f s (%.2fx)",
-                        i + 1, polymathRuns.get(i), langchainRuns.get(i), langchainRuns.get(i) / polymathRuns.get(i)));
+                sb.append(String.format(Locale.ROOT, "run %d: polymath %.3f s, langchain4j %.3f s (%.2fx; other processes busy %.2f / %.2f cores)",
+                        i + 1, polymathRuns.get(i), langchainRuns.get(i), langchainRuns.get(i) / polymathRuns.get(i),
+                        otherCores.get(2 * i), otherCores.get(2 * i + 1)));
             }
             return sb.toString();
         }
@@ -78,6 +80,7 @@ public final class EncodeBenchmark {
         List<TextSegment> segments = segments(texts);
         var oursRuns = new ArrayList<Double>();
         var theirsRuns = new ArrayList<Double>();
+        var otherCores = new ArrayList<Double>();
         double minCos = 1;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (var enc = OnnxSentenceEncoder.open(ModelSource.builtinMiniLm(), settings.withThreads(threads))) {
@@ -87,12 +90,16 @@ public final class EncodeBenchmark {
             log.accept("polymath: " + enc.describe() + "; langchain4j: AllMiniLmL6V2EmbeddingModel, " + threads + "-thread executor");
             for (int r = 0; r < repeats; r++) {
                 log.accept("run " + (r + 1) + "/" + repeats + ": polymath, then langchain4j, " + texts.size() + " texts each");
+                var load = OtherLoad.now();
                 long t0 = System.nanoTime();
                 FloatMatrix ours = enc.encode(texts);
                 oursRuns.add((System.nanoTime() - t0) / 1e9);
+                otherCores.add(OtherLoad.now().coresSince(load));
+                load = OtherLoad.now();
                 t0 = System.nanoTime();
                 List<Embedding> theirs = model.embedAll(segments).content();
                 theirsRuns.add((System.nanoTime() - t0) / 1e9);
+                otherCores.add(OtherLoad.now().coresSince(load));
                 for (int i = 0; i < texts.size(); i++) {
                     minCos = Math.min(minCos, FloatMatrix.cosine(ours.row(i), theirs.get(i).vector()));
                 }
@@ -100,7 +107,7 @@ public final class EncodeBenchmark {
         } finally {
             pool.shutdownNow();
         }
-        return new Result(texts.size(), threads, settings.batchSize(), settings.batchTokens(), oursRuns, theirsRuns, minCos,
+        return new Result(texts.size(), threads, settings.batchSize(), settings.batchTokens(), oursRuns, theirsRuns, otherCores, minCos,
                 machine(), LocalDate.now().toString());
     }
 
