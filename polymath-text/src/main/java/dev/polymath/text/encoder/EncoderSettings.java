@@ -16,10 +16,10 @@ package dev.polymath.text.encoder;
  */
 public record EncoderSettings(int batchSize, int batchTokens, int maxLength, int threads, Pooling pooling, boolean normalize) {
 
-    public static final int DEFAULT_BATCH_SIZE = 64;
+    public static final int DEFAULT_BATCH_SIZE = 32;
     /**
-     * About 500 rows is where one core ran MiniLM fastest per token (docs/results/encoders.md): larger batches spill
-     * the feed-forward activations out of the 2 MB L2 cache, smaller ones pay more per-operator overhead.
+     * About 500 padded tokens per batch is where one core ran MiniLM fastest per token (docs/results/encoders.md);
+     * without a token limit, 32 texts of 256 tokens would make batches of 8,192.
      */
     public static final int DEFAULT_BATCH_TOKENS = 512;
 
@@ -36,7 +36,7 @@ public record EncoderSettings(int batchSize, int batchTokens, int maxLength, int
         this(batchSize, DEFAULT_BATCH_TOKENS, maxLength, threads, pooling, normalize);
     }
 
-    /** Up to 64 texts and 512 padded tokens per batch, model's max length, default threads, mean pooling, normalized. */
+    /** Up to 32 texts and 512 padded tokens per batch, model's max length, default threads, mean pooling, normalized. */
     public static EncoderSettings defaults() {
         return new EncoderSettings(DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, 0, 0, Pooling.MEAN, true);
     }

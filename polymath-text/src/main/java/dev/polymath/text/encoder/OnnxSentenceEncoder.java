@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A BERT-family sentence encoder on ONNX Runtime: tokenizes a list of texts in one native call, sorts them by
- * token length, runs batches padded to the longest text in each batch, pools the last hidden state with the
+ * token length, runs batches padded to the longest text in each batch (at most {@code batchSize} texts and
+ * {@code batchTokens} padded positions, so batches of long texts hold fewer of them), pools the last hidden state with the
  * attention mask (mean) or takes [CLS], optionally L2-normalizes, and returns the vectors in input order.
  *
  * <p>Inputs are found by name: {@code input_ids} and {@code attention_mask} are required, {@code token_type_ids}
@@ -40,8 +41,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class OnnxSentenceEncoder implements SentenceEncoder {
     private static final System.Logger LOG = System.getLogger(OnnxSentenceEncoder.class.getName());
-    /** Below this many texts per worker, splitting the tokenization costs more than it saves. */
-    private static final int MIN_TEXTS_PER_TOKENIZER_PART = 256;
 
     private final ModelSource source;
     private final EncoderSettings settings;
@@ -203,7 +202,7 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
         int n = texts.size();
         float[] out = new float[Math.multiplyExact(n, dimension)];
         if (n == 0) return new FloatMatrix(0, dimension, out);
-        TextTokenizer.Tokens tokens = tokenize(texts);
+        TextTokenizer.Tokens tokens = tokenizer.encode(texts, maxLength);
         long[][] ids = tokens.ids();
         // Longest first: similar lengths share a batch (little padding), and an out-of-memory shows at once.
         Integer[] order = new Integer[n];
@@ -263,24 +262,6 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
         }
         stats = stats.plus(n, realTokens, padded, tokens.truncated(), tokens.longestBeforeTruncation(), batches, System.nanoTime() - start);
         return new FloatMatrix(n, dimension, out);
-    }
-
-    /**
-     * Tokenizes {@code texts}, split into one contiguous part per worker when there are enough of them: the
-     * tokenizer runs on one core per call, and the batches cannot start before every text has its length.
-     */
-    private TextTokenizer.Tokens tokenize(List<String> texts) {
-        int n = texts.size();
-        int parts = workers == null ? 1 : Math.min(threads, n / MIN_TEXTS_PER_TOKENIZER_PART);
-        if (parts <= 1) return tokenizer.encode(texts, maxLength);
-        var results = new TextTokenizer.Tokens[parts];
-        var part = new AtomicInteger();
-        runOnWorkers(() -> {
-            int p = part.getAndIncrement();
-            results[p] = tokenizer.encode(texts.subList(p * n / parts, (p + 1) * n / parts), maxLength);
-            return null;
-        }, parts);
-        return TextTokenizer.Tokens.concat(results);
     }
 
     /**

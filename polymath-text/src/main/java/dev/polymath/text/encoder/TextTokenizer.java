@@ -30,22 +30,6 @@ public final class TextTokenizer implements AutoCloseable {
     public record Tokens(long[][] ids, int truncated, int longestBeforeTruncation) {
         public int length(int i) { return ids[i].length; }
 
-        /** The tokens of consecutive parts of one list of texts, as if tokenized in one call. */
-        public static Tokens concat(Tokens... parts) {
-            int n = 0, truncated = 0, longest = 0;
-            for (Tokens p : parts) {
-                n += p.ids.length;
-                truncated += p.truncated;
-                longest = Math.max(longest, p.longestBeforeTruncation);
-            }
-            long[][] ids = new long[n][];
-            int at = 0;
-            for (Tokens p : parts) {
-                System.arraycopy(p.ids, 0, ids, at, p.ids.length);
-                at += p.ids.length;
-            }
-            return new Tokens(ids, truncated, longest);
-        }
     }
 
     public static TextTokenizer fromJson(byte[] tokenizerJson, String label) {
@@ -68,8 +52,7 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     /**
-     * Tokenizes {@code texts} in one native call; several threads may call this at once (the native tokenizer
-     * is immutable). A text longer than {@code maxLength} tokens keeps its leading
+     * Tokenizes {@code texts} in one native call. A text longer than {@code maxLength} tokens keeps its leading
      * tokens and its trailing special tokens (e.g. {@code [SEP]}), which is what Hugging Face's own truncation
      * of a single sequence gives.
      */

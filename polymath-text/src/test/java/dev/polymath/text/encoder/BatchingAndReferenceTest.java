@@ -108,10 +108,10 @@ class BatchingAndReferenceTest {
     }
 
     @Test
-    void tokenLimitAndSplitTokenizationDoNotChangeVectors() {
+    void tokenLimitDoesNotChangeVectors() {
         var texts = new ArrayList<String>();
-        for (int r = 0; r < 12; r++) texts.addAll(SENTENCES); // 600 texts: two workers tokenize 300 each
-        var base = EncoderSettings.defaults().withMaxLength(24); // the longest sentence is cut: truncation is counted per part
+        for (int r = 0; r < 4; r++) texts.addAll(SENTENCES);
+        var base = EncoderSettings.defaults().withMaxLength(24); // the longest sentences are cut
         try (var one = OnnxSentenceEncoder.open(MiniLmTestSupport.source(), base.withThreads(1).withBatchSize(32).withBatchTokens(0));
              var two = OnnxSentenceEncoder.open(MiniLmTestSupport.source(), base.withThreads(2).withBatchSize(64).withBatchTokens(100))) {
             FloatMatrix a = one.encode(texts), b = two.encode(texts);
@@ -120,7 +120,7 @@ class BatchingAndReferenceTest {
                 for (int d = 0; d < x.length; d++) assertEquals(x[d], y[d], 1e-6, "text " + i + " dim " + d);
             }
             assertEquals(one.stats().truncated(), two.stats().truncated());
-            assertTrue(two.stats().truncated() >= 12, "the long sentence is truncated in every copy: " + two.stats());
+            assertTrue(two.stats().truncated() >= 4, "the long sentence is truncated in every copy: " + two.stats());
             assertEquals(one.stats().longest(), two.stats().longest());
             assertEquals(one.stats().tokens(), two.stats().tokens());
             assertTrue(two.stats().paddedTokens() < one.stats().paddedTokens(), one.stats() + " vs " + two.stats());
