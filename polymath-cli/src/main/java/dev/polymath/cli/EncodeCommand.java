@@ -53,8 +53,12 @@ public final class EncodeCommand implements Callable<Integer> {
             + " on a fixed 200-sentence sample (or --input): min/mean cosine, max abs difference, timing. Exit 1 below cosine 0.9999.")
     boolean check;
 
-    @Option(names = "--batch-size", defaultValue = "32", description = "Texts per forward pass. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch-size", defaultValue = "" + EncoderSettings.DEFAULT_BATCH_SIZE, description = "At most this many texts per forward pass. Default: ${DEFAULT-VALUE}.")
     int batchSize;
+
+    @Option(names = "--batch-tokens", defaultValue = "" + EncoderSettings.DEFAULT_BATCH_TOKENS,
+            description = "At most this many padded tokens (texts x longest text) per forward pass; 0 = no limit. Default: ${DEFAULT-VALUE}.")
+    int batchTokens;
 
     @Option(names = "--threads", defaultValue = "0", description = "Batches encoded side by side (one core each); 0 = all cores (or POLYMATH_THREADS).")
     int threads;
@@ -79,7 +83,7 @@ public final class EncodeCommand implements Callable<Integer> {
             if (eval || output != null || cache != null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--check takes only --model, --input and the encoder settings");
             }
-            return ParityCheck.run(model, input, new EncoderSettings(batchSize, maxLength, threads, Pooling.parse(pooling), !noNormalize), out, err);
+            return ParityCheck.run(model, input, new EncoderSettings(batchSize, batchTokens, maxLength, threads, Pooling.parse(pooling), !noNormalize), out, err);
         }
         if (!eval && (input == null || output == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give --input and --output, or --eval");
@@ -87,7 +91,7 @@ public final class EncodeCommand implements Callable<Integer> {
         if (eval && (input != null || output != null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--eval uses its own data; leave out --input and --output");
         }
-        var settings = new EncoderSettings(batchSize, maxLength, threads, Pooling.parse(pooling), !noNormalize);
+        var settings = new EncoderSettings(batchSize, batchTokens, maxLength, threads, Pooling.parse(pooling), !noNormalize);
         List<String> texts = eval ? List.of() : TextDatasets.texts(input);
         if (!eval) {
             String name = output.getFileName().toString().toLowerCase(Locale.ROOT);

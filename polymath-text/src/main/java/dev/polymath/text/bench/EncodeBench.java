@@ -6,6 +6,7 @@ import dev.polymath.core.bench.BenchSide;
 import dev.polymath.core.bench.Benchmark;
 import dev.polymath.core.bench.Figure;
 import dev.polymath.text.data.TextDatasets;
+import dev.polymath.text.encoder.EncoderSettings;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,21 +24,27 @@ public final class EncodeBench implements Benchmark {
 
     @Override
     public String description() {
-        return "MiniLM embeddings of BANKING77 test (3080 texts): batched ONNX vs langchain4j, same texts, same run";
+        return "MiniLM embeddings of BANKING77 test (3080 texts): batched ONNX vs langchain4j, same texts, same run"
+                + " (options: batch, batch-tokens, repeats, input)";
     }
 
     @Override
     public BenchResult run(BenchContext ctx) {
         List<String> texts = TextDatasets.texts(ctx.option("input", "banking77:test"));
         if (ctx.quick()) texts = texts.subList(0, Math.min(256, texts.size()));
-        int batch = Integer.parseInt(ctx.option("batch", "32"));
-        var r = EncodeBenchmark.run(texts, ctx.threads(), batch, ctx.log()::println);
+        var settings = EncoderSettings.defaults()
+                .withBatchSize(Integer.parseInt(ctx.option("batch", String.valueOf(EncoderSettings.DEFAULT_BATCH_SIZE))))
+                .withBatchTokens(Integer.parseInt(ctx.option("batch-tokens", String.valueOf(EncoderSettings.DEFAULT_BATCH_TOKENS))));
+        int repeats = Integer.parseInt(ctx.option("repeats", ctx.quick() ? "1" : "3"));
+        var r = EncodeBenchmark.run(texts, ctx.threads(), settings, repeats, ctx.log()::println);
         var common = new LinkedHashMap<String, Object>();
         common.put("texts", r.texts());
         common.put("model", "all-MiniLM-L6-v2 fp32 ONNX (from the langchain4j jar)");
         common.put("machine", r.machine());
+        common.put("timing", "median of " + r.polymathRuns().size() + " alternating runs per side");
         var ours = new LinkedHashMap<String, Object>(common);
         ours.put("batch", r.batchSize());
+        ours.put("batch_tokens", r.batchTokens());
         ours.put("encoder_threads", r.threads());
         var theirs = new LinkedHashMap<String, Object>(common);
         theirs.put("executor_threads", r.threads());
@@ -47,6 +54,6 @@ public final class EncodeBench implements Benchmark {
                 new BenchSide("langchain4j", theirs, List.of(Figure.rate("sentences_per_second", r.langchainPerSecond(), "sentences/s"))),
                 null,
                 List.of(String.format(java.util.Locale.ROOT, "max cosine difference between the two encoders: %.2e",
-                        r.maxCosineDifference())));
+                        r.maxCosineDifference()), r.runs()));
     }
 }

@@ -21,66 +21,100 @@ import java.util.function.Consumer;
  * both give the same vectors.
  *
  * <p>Protocol: both models are loaded and warmed up on the first 64 texts (not timed); then each embeds all
- * texts once, timed with {@link System#nanoTime()} around the call alone. Polymath runs with {@code threads}
- * encoder threads (batches side by side, one ONNX Runtime thread each); langchain4j gets an executor of {@code threads} threads (its own ONNX
- * session keeps ONNX Runtime's default options). Polymath uses mean pooling + L2 normalization, max length
- * 256 (langchain4j splits texts over 510 tokens instead; BANKING77 has none).
+ * texts, timed with {@link System#nanoTime()} around the call alone, {@code repeats} times, alternating
+ * Polymath, langchain4j, Polymath, ... so that a burst of load from another process hits both sides alike. The
+ * figure of each side is its median time. Polymath runs with {@code threads} encoder threads (batches side by
+ * side, one ONNX Runtime thread each); langchain4j gets an executor of {@code threads} threads, which is what its
+ * default constructor makes on a machine with that many cores (its own ONNX session keeps ONNX Runtime's default
+ * options). Polymath uses mean pooling + L2 normalization, max length 256 (langchain4j splits texts over 510
+ * tokens instead; BANKING77 has none).
  */
 public final class EncodeBenchmark {
     private EncodeBenchmark() {}
 
-    public record Result(int texts, int threads, int batchSize, double polymathSeconds, double langchainSeconds,
-                         double minCosine, String machine, String date) {
-        public double polymathPerSecond() { return texts / polymathSeconds; }
-        public double langchainPerSecond() { return texts / langchainSeconds; }
-        public double speedup() { return langchainSeconds / polymathSeconds; }
+    /**
+     * @param polymathRuns  seconds of each timed Polymath run, in order
+     * @param langchainRuns seconds of each timed langchain4j run, in order
+     * @param otherCores    cores that other processes kept busy during each run (Polymath's, then langchain4j's, ...)
+     * @param minCosine     lowest cosine between the two encoders' vectors of one text, over all texts and runs
+     */
+    public record Result(int texts, int threads, int batchSize, int batchTokens, List<Double> polymathRuns, List<Double> langchainRuns,
+                         List<Double> otherCores, double minCosine, String machine, String date) {
+        public double polymathSeconds() { return median(polymathRuns); }
+        public double langchainSeconds() { return median(langchainRuns); }
+        public double polymathPerSecond() { return texts / polymathSeconds(); }
+        public double langchainPerSecond() { return texts / langchainSeconds(); }
+        public double speedup() { return langchainSeconds() / polymathSeconds(); }
         public double maxCosineDifference() { return 1 - minCosine; }
+
+        /** Each run's seconds and the ratio of the two sides' i-th runs, for the record. */
+        public String runs() {
+            var sb = new StringBuilder();
+            for (int i = 0; i < polymathRuns.size(); i++) {
+                if (i > 0) sb.append("; ");
+                sb.append(String.format(Locale.ROOT, "run %d: polymath %.3f s, langchain4j %.3f s (%.2fx; other processes busy %.2f / %.2f cores)",
+                        i + 1, polymathRuns.get(i), langchainRuns.get(i), langchainRuns.get(i) / polymathRuns.get(i),
+                        otherCores.get(2 * i), otherCores.get(2 * i + 1)));
+            }
+            return sb.toString();
+        }
 
         /** A small Markdown table with the protocol line. */
         public String table() {
             return String.format(Locale.ROOT,
-                    "| encoder | texts | seconds | sentences/s |%n|---|---:|---:|---:|%n"
-                            + "| polymath batched ONNX (batch %d, %d threads) | %d | %.2f | %.1f |%n"
-                            + "| langchain4j AllMiniLmL6V2EmbeddingModel (%d-thread executor) | %d | %.2f | %.1f |%n%n"
-                            + "speed-up %.2fx; max cosine difference between the two %.2e; %s; %s",
-                    batchSize, threads, texts, polymathSeconds, polymathPerSecond(),
-                    threads, texts, langchainSeconds, langchainPerSecond(),
-                    speedup(), maxCosineDifference(), machine, date);
+                    "| encoder | texts | median seconds | sentences/s |%n|---|---:|---:|---:|%n"
+                            + "| polymath batched ONNX (up to %d texts / %d tokens per batch, %d threads) | %d | %.3f | %.1f |%n"
+                            + "| langchain4j AllMiniLmL6V2EmbeddingModel (%d-thread executor) | %d | %.3f | %.1f |%n%n"
+                            + "speed-up %.2fx (medians of %d alternating runs: %s); max cosine difference between the two %.2e; %s; %s",
+                    batchSize, batchTokens, threads, texts, polymathSeconds(), polymathPerSecond(),
+                    threads, texts, langchainSeconds(), langchainPerSecond(),
+                    speedup(), polymathRuns.size(), runs(), maxCosineDifference(), machine, date);
         }
     }
 
     /** Runs the comparison on {@code texts}; {@code log} receives progress lines (may be a no-op). */
-    public static Result run(List<String> texts, int threads, int batchSize, Consumer<String> log) {
+    public static Result run(List<String> texts, int threads, EncoderSettings settings, int repeats, Consumer<String> log) {
         if (texts.isEmpty()) throw new IllegalArgumentException("no texts to benchmark");
+        if (repeats < 1) throw new IllegalArgumentException("repeats must be >= 1, got " + repeats);
         List<String> warm = texts.subList(0, Math.min(64, texts.size()));
-        var settings = EncoderSettings.defaults().withThreads(threads).withBatchSize(batchSize);
-        FloatMatrix ours;
-        double oursSec;
-        try (var enc = OnnxSentenceEncoder.open(ModelSource.builtinMiniLm(), settings)) {
-            enc.encode(warm);
-            log.accept("polymath: encoding " + texts.size() + " texts (" + enc.describe() + ")");
-            long t0 = System.nanoTime();
-            ours = enc.encode(texts);
-            oursSec = (System.nanoTime() - t0) / 1e9;
-        }
+        List<TextSegment> segments = segments(texts);
+        var oursRuns = new ArrayList<Double>();
+        var theirsRuns = new ArrayList<Double>();
+        var otherCores = new ArrayList<Double>();
+        double minCos = 1;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        List<Embedding> theirs;
-        double theirsSec;
-        try {
+        try (var enc = OnnxSentenceEncoder.open(ModelSource.builtinMiniLm(), settings.withThreads(threads))) {
             var model = new AllMiniLmL6V2EmbeddingModel(pool);
+            enc.encode(warm);
             model.embedAll(segments(warm));
-            log.accept("langchain4j: encoding " + texts.size() + " texts");
-            long t0 = System.nanoTime();
-            theirs = model.embedAll(segments(texts)).content();
-            theirsSec = (System.nanoTime() - t0) / 1e9;
+            log.accept("polymath: " + enc.describe() + "; langchain4j: AllMiniLmL6V2EmbeddingModel, " + threads + "-thread executor");
+            for (int r = 0; r < repeats; r++) {
+                log.accept("run " + (r + 1) + "/" + repeats + ": polymath, then langchain4j, " + texts.size() + " texts each");
+                var load = OtherLoad.now();
+                long t0 = System.nanoTime();
+                FloatMatrix ours = enc.encode(texts);
+                oursRuns.add((System.nanoTime() - t0) / 1e9);
+                otherCores.add(OtherLoad.now().coresSince(load));
+                load = OtherLoad.now();
+                t0 = System.nanoTime();
+                List<Embedding> theirs = model.embedAll(segments).content();
+                theirsRuns.add((System.nanoTime() - t0) / 1e9);
+                otherCores.add(OtherLoad.now().coresSince(load));
+                for (int i = 0; i < texts.size(); i++) {
+                    minCos = Math.min(minCos, FloatMatrix.cosine(ours.row(i), theirs.get(i).vector()));
+                }
+            }
         } finally {
             pool.shutdownNow();
         }
-        double minCos = 1;
-        for (int i = 0; i < texts.size(); i++) {
-            minCos = Math.min(minCos, FloatMatrix.cosine(ours.row(i), theirs.get(i).vector()));
-        }
-        return new Result(texts.size(), threads, batchSize, oursSec, theirsSec, minCos, machine(), LocalDate.now().toString());
+        return new Result(texts.size(), threads, settings.batchSize(), settings.batchTokens(), oursRuns, theirsRuns, otherCores, minCos,
+                machine(), LocalDate.now().toString());
+    }
+
+    static double median(List<Double> xs) {
+        double[] s = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int m = s.length / 2;
+        return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
     }
 
     static List<TextSegment> segments(List<String> texts) {

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A BERT-family sentence encoder on ONNX Runtime: tokenizes a list of texts in one native call, sorts them by
- * token length, runs batches padded to the longest text in each batch, pools the last hidden state with the
+ * token length, runs batches padded to the longest text in each batch (at most {@code batchSize} texts and
+ * {@code batchTokens} padded positions, so batches of long texts hold fewer of them), pools the last hidden state with the
  * attention mask (mean) or takes [CLS], optionally L2-normalizes, and returns the vectors in input order.
  *
  * <p>Inputs are found by name: {@code input_ids} and {@code attention_mask} are required, {@code token_type_ids}
@@ -208,13 +209,18 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
         for (int i = 0; i < n; i++) order[i] = i;
         Arrays.sort(order, (a, b) -> Integer.compare(ids[b].length, ids[a].length));
         // With fewer texts than workers x batch size, smaller batches keep every worker busy.
-        int batchSize = Math.min(settings.batchSize(), Math.ceilDiv(n, threads));
-        int batches = Math.ceilDiv(n, batchSize);
+        int rowCap = Math.min(settings.batchSize(), Math.ceilDiv(n, threads));
+        var bounds = new ArrayList<int[]>();
         long realTokens = 0, padded = 0;
-        for (int from = 0; from < n; from += batchSize) {
-            padded += (long) Math.min(batchSize, n - from) * ids[order[from]].length;
-            for (int k = from; k < Math.min(n, from + batchSize); k++) realTokens += ids[order[k]].length;
+        for (int from = 0; from < n; ) {
+            int longest = ids[order[from]].length;
+            int to = Math.min(n, from + Math.min(rowCap, settings.textsPerBatch(longest)));
+            bounds.add(new int[] {from, to});
+            padded += (long) (to - from) * longest;
+            for (int k = from; k < to; k++) realTokens += ids[order[k]].length;
+            from = to;
         }
+        int batches = bounds.size();
         var next = new AtomicInteger();
         var done = new AtomicInteger();
         float[][] pooledHolder = {out};
@@ -224,7 +230,7 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
             try {
                 int[] dimHolder = new int[1];
                 for (int bi; (bi = next.getAndIncrement()) < batches; ) {
-                    int from = bi * batchSize, to = Math.min(n, from + batchSize);
+                    int from = bounds.get(bi)[0], to = bounds.get(bi)[1];
                     long[][] batch = new long[to - from][];
                     int[] rows = new int[to - from];
                     for (int k = from; k < to; k++) {
@@ -312,7 +318,8 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
     /** A one-line description for logs and reports. */
     public String describe() {
         return source.name() + " sha256=" + source.checksum().substring(0, 12) + " dim=" + dimension + " pooling=" + settings.pooling().id()
-                + " normalize=" + settings.normalize() + " maxLength=" + maxLength + " batch=" + settings.batchSize() + " threads=" + threads;
+                + " normalize=" + settings.normalize() + " maxLength=" + maxLength + " batch=" + settings.batchSize()
+                + (settings.batchTokens() > 0 ? " batchTokens=" + settings.batchTokens() : "") + " threads=" + threads;
     }
 
     @Override

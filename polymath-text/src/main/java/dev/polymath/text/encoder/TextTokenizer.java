@@ -29,6 +29,7 @@ public final class TextTokenizer implements AutoCloseable {
     /** Token ids of each text, after truncation to {@code maxLength}. */
     public record Tokens(long[][] ids, int truncated, int longestBeforeTruncation) {
         public int length(int i) { return ids[i].length; }
+
     }
 
     public static TextTokenizer fromJson(byte[] tokenizerJson, String label) {

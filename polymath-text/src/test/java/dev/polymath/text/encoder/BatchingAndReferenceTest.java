@@ -89,6 +89,45 @@ class BatchingAndReferenceTest {
     }
 
     @Test
+    void tokenLimitCutsBatchesByPaddedTokens() {
+        // "a" is one token: k words make k + 2 tokens with [CLS] and [SEP].
+        var texts = new ArrayList<String>();
+        for (int i = 0; i < 10; i++) texts.add("a ".repeat(3).strip());  // 5 tokens
+        for (int i = 0; i < 10; i++) texts.add("a ".repeat(10).strip()); // 12 tokens
+        var settings = EncoderSettings.defaults().withThreads(1).withBatchSize(32).withBatchTokens(40);
+        try (var enc = OnnxSentenceEncoder.open(MiniLmTestSupport.source(), settings)) {
+            var seen = new ArrayList<Integer>();
+            enc.encode(texts, (done, total) -> seen.add(done));
+            // Longest first, at most 40 / 12 = 3 texts while a 12-token text leads the batch (the fourth batch is one
+            // 12-token and two 5-token texts, padded to 12), then 40 / 5 = 8 five-token texts.
+            assertEquals(List.of(3, 6, 9, 12, 20), seen);
+            assertEquals(5, enc.stats().batches());
+            assertEquals(4 * 3 * 12 + 8 * 5, enc.stats().paddedTokens());
+            assertEquals(10 * 5 + 10 * 12, enc.stats().tokens());
+        }
+    }
+
+    @Test
+    void tokenLimitDoesNotChangeVectors() {
+        var texts = new ArrayList<String>();
+        for (int r = 0; r < 4; r++) texts.addAll(SENTENCES);
+        var base = EncoderSettings.defaults().withMaxLength(24); // the longest sentences are cut
+        try (var one = OnnxSentenceEncoder.open(MiniLmTestSupport.source(), base.withThreads(1).withBatchSize(32).withBatchTokens(0));
+             var two = OnnxSentenceEncoder.open(MiniLmTestSupport.source(), base.withThreads(2).withBatchSize(64).withBatchTokens(100))) {
+            FloatMatrix a = one.encode(texts), b = two.encode(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                float[] x = a.row(i), y = b.row(i);
+                for (int d = 0; d < x.length; d++) assertEquals(x[d], y[d], 1e-6, "text " + i + " dim " + d);
+            }
+            assertEquals(one.stats().truncated(), two.stats().truncated());
+            assertTrue(two.stats().truncated() >= 4, "the long sentence is truncated in every copy: " + two.stats());
+            assertEquals(one.stats().longest(), two.stats().longest());
+            assertEquals(one.stats().tokens(), two.stats().tokens());
+            assertTrue(two.stats().paddedTokens() < one.stats().paddedTokens(), one.stats() + " vs " + two.stats());
+        }
+    }
+
+    @Test
     void sameVectorsAsLangchain4jAllMiniLm() {
         List<String> texts = SENTENCES.stream().filter(t -> !t.isBlank()).toList(); // langchain4j rejects blank segments
         var ours = MiniLmTestSupport.encoder().encode(texts);
