@@ -30,6 +30,8 @@ final class TweetEvalSuite implements MtlSuite {
 
     @Override public boolean needsEmbedder() { return true; }
 
+    @Override public boolean sharedInputs() { return false; }
+
     @Override public Defaults defaults() { return new Defaults(20, 128, 1e-3, 5); }
 
     @Override
