@@ -320,7 +320,7 @@ public final class MtlStep {
                 try (Graph g = Graph.open(scope)) {
                     PtNDArray[] p = params.leaves(g);
                     PtNDArray x = xs.length == 1 ? xs[0] : xs[t];
-                    PtNDArray out = net.taskOutput(g, p, t, x, net.represent(g, p, x));
+                    PtNDArray out = net.taskOutput(g, p, t, x, net.represent(g, p, x, t));
                     PtNDArray lt = losses.get(t).apply(g, out, targets[t]);
                     double value = Graph.item(lt);
                     if (!Double.isFinite(value)) {
@@ -353,7 +353,7 @@ public final class MtlStep {
         PtNDArray[] L = new PtNDArray[T];
         for (int t = 0; t < T; t++) {
             PtNDArray x = xs.length == 1 ? xs[0] : xs[t];
-            PtNDArray rep = xs.length == 1 ? sharedRep : net.represent(g, p, x);
+            PtNDArray rep = xs.length == 1 ? sharedRep : net.represent(g, p, x, t);
             L[t] = losses.get(t).apply(g, net.taskOutput(g, p, t, x, rep), targets[t]);
         }
         return L;
