@@ -12,6 +12,7 @@ import dev.polymath.core.util.AtomicFiles;
 import dev.polymath.nn.Engines;
 import dev.polymath.nn.MklCpuDispatch;
 import dev.polymath.nn.NativeAllocator;
+import dev.polymath.nn.mtl.MethodCompatibility;
 import dev.polymath.nn.mtl.MtlTrainer;
 import dev.polymath.nn.mtl.Sharpness;
 import dev.polymath.nn.mtl.arch.Architectures;
@@ -90,13 +91,15 @@ final class MtlCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            MethodSpec method = new MethodSpec(weighting, Sharpness.of(samKind, sam));
-            Architectures.get(arch); // unknown names fail before data are loaded
+            MethodSpec method = new MethodSpec(weighting, Sharpness.of(samKind, sam), suite.gradients());
+            Architectures.get(arch); // unknown names and impossible configurations fail before data are loaded
             suite.checkArchOptions(List.of(arch));
+            method.check(suite.suite());
             int th = suite.threads != null ? suite.threads : Engines.defaultThreads();
             var config = new LinkedHashMap<String, Object>(suite.settings());
             config.put("arch", arch);
             config.put("weighting", method.label());
+            if (method.gradients() != null) config.put("gradients", MethodCompatibility.option(method.gradients()));
             config.put("tasks", tasks);
             config.put("arch_options", suite.archOptions(arch));
             config.put("threads", th);

@@ -9,6 +9,7 @@ import dev.polymath.core.report.Table;
 import dev.polymath.core.run.Run;
 import dev.polymath.core.task.Task;
 import dev.polymath.nn.Engines;
+import dev.polymath.nn.mtl.MethodCompatibility;
 import dev.polymath.nn.mtl.MtlTrainer;
 import dev.polymath.nn.mtl.Sharpness;
 import dev.polymath.nn.mtl.arch.Architectures;
@@ -79,12 +80,21 @@ final class MtlCompareCommand implements Callable<Integer> {
         for (String a : archs) Architectures.get(a);
         suite.checkArchOptions(archs);
         var rows = new ArrayList<Row>();
-        for (String a : archs) for (String w : weightings) rows.add(new Row(a, MethodSpec.parse(w, suite.samRho)));
+        for (String a : archs) for (String w : weightings) rows.add(new Row(a, MethodSpec.parse(w, suite.samRho, suite.gradients())));
+        for (Row r : rows) { // every cell, before any run starts
+            try {
+                r.method().check(suite.suite());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("grid cell '" + r.label() + "': " + e.getMessage(), e);
+            }
+        }
         int th = suite.threads != null ? suite.threads : Engines.defaultThreads();
         ResultStore results = new ResultStore(store != null ? store : runs.dir().resolve("mtl-store"));
         Map<String, Object> settings = suite.settings();
         Map<String, Object> gridSettings = new LinkedHashMap<>(settings);
         gridSettings.put("experts", suite.experts);
+        // only when given, so the fingerprints of grids run before the option existed stay valid
+        if (suite.gradients() == dev.polymath.nn.mtl.weighting.GradientMode.REPRESENTATION) gridSettings.put("gradients", "representation");
         if (suite.archOptions != null) gridSettings.put("arch_options", new java.util.TreeMap<>(suite.archOptions));
         String stlKey = ResultStore.fingerprint(settings), gridKey = ResultStore.fingerprint(gridSettings);
         long deadline = timeBudget > 0 ? System.nanoTime() + (long) (timeBudget * 60e9) : Long.MAX_VALUE;

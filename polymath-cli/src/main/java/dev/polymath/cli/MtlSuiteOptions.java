@@ -69,6 +69,11 @@ final class MtlSuiteOptions {
     @Option(names = "--sam-rho", defaultValue = "0.05", description = "radius of SAM / F-MTL steps (default ${DEFAULT-VALUE})")
     double samRho;
 
+    @Option(names = "--gradients", paramLabel = "MODE", description = "gradients that gradient methods combine: parameters (of the shared "
+            + "parameters) or representation (of the shared representation, LibMTL's rep_grad; gradnorm, mgda, imtl, aligned_mtl); "
+            + "default: parameters. Losses-only methods ignore it")
+    String gradients;
+
     @Option(names = "--threads", description = "compute threads (default: cores)")
     Integer threads;
 
@@ -114,6 +119,11 @@ final class MtlSuiteOptions {
                         + "; known: " + (known.isEmpty() ? "none" : String.join(", ", known)));
             }
         }
+    }
+
+    /** The chosen gradient mode, or null for each method's own (parameters). */
+    dev.polymath.nn.mtl.weighting.GradientMode gradients() {
+        return gradients == null ? null : dev.polymath.nn.mtl.MethodCompatibility.parse(gradients);
     }
 
     MtlSuite suite() {

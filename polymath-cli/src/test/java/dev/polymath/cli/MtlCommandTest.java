@@ -93,6 +93,51 @@ class MtlCommandTest {
         assertTrue(bad.code() != 0 && bad.err().contains("L, R"), bad.err());
     }
 
+    @Test
+    void aMethodThatCannotRunInTheChosenGradientModeSaysSoBeforeAnyDataAreLoaded(@TempDir Path tmp) throws Exception {
+        // no Fashion-MNIST or encoder needed: each refusal comes before loading, and nothing is written
+        var pc = MainTest.run("mtl", "train", "--suite", "multi-fashion", "--weighting", "pcgrad", "--gradients", "representation",
+                "--epochs", "1", "--threads", "1", "--runs", tmp.toString());
+        assertEquals(1, pc.code(), pc.err());
+        assertTrue(pc.err().contains("pcgrad works on parameter gradients only, not on representation gradients; --gradients representation "
+                + "is accepted by gradnorm, mgda, imtl, aligned_mtl and the losses-only methods"), pc.err());
+        var text = MainTest.run("mtl", "train", "--suite", "tweeteval", "--weighting", "mgda", "--gradients", "rep",
+                "--epochs", "1", "--threads", "1", "--runs", tmp.toString());
+        assertEquals(1, text.code(), text.err());
+        assertTrue(text.err().contains("mgda on representation gradients needs one input batch shared by every task, but suite tweeteval "
+                + "gives each task its own batch; use --gradients parameters"), text.err());
+        var sam = MainTest.run("mtl", "train", "--weighting", "imtl", "--gradients", "representation", "--sam", "0.05",
+                "--epochs", "1", "--threads", "1", "--runs", tmp.toString());
+        assertEquals(1, sam.code(), sam.err());
+        assertTrue(sam.err().contains("imtl on representation gradients cannot be wrapped in a sharpness-aware step (fmtl(0.05)): SAM and "
+                + "F-MTL perturb the parameters along their gradients; use --gradients parameters"), sam.err());
+        var mode = MainTest.run("mtl", "train", "--gradients", "weights", "--epochs", "1", "--runs", tmp.toString());
+        assertTrue(mode.code() != 0 && mode.err().contains("unknown gradient mode 'weights'; valid: parameters, representation"), mode.err());
+        // compare checks every cell of the grid before the first baseline is trained
+        var grid = MainTest.run("mtl", "compare", "--suite", "multi-fashion", "--weightings", "ew,mgda,cagrad", "--archs", "hps,mmoe",
+                "--gradients", "representation", "--epochs", "1", "--threads", "1", "--seeds", "1", "--runs", tmp.toString());
+        assertEquals(1, grid.code(), grid.err());
+        assertTrue(grid.err().contains("grid cell 'hps cagrad[rep]': cagrad works on parameter gradients only, not on representation gradients"),
+                grid.err());
+        var gridSam = MainTest.run("mtl", "compare", "--suite", "multi-fashion", "--weightings", "ew,gradnorm+fmtl",
+                "--gradients", "representation", "--epochs", "1", "--threads", "1", "--seeds", "1", "--runs", tmp.toString());
+        assertEquals(1, gridSam.code(), gridSam.err());
+        assertTrue(gridSam.err().contains("grid cell 'hps gradnorm[rep]+fmtl(0.05)': gradnorm on representation gradients cannot be wrapped"),
+                gridSam.err());
+        try (var left = Files.list(tmp)) {
+            assertEquals(0, left.count(), "no run record and no stored run");
+        }
+    }
+
+    @Test
+    void representationGradientsTrainFromTheCommandLine(@TempDir Path tmp) {
+        assumeTrue(FashionMnistLoader.find() != null, "Fashion-MNIST not installed");
+        var r = MainTest.run("mtl", "train", "--weighting", "mgda", "--gradients", "representation", "--epochs", "1", "--train-size", "256",
+                "--validation-size", "64", "--test-size", "128", "--batch", "64", "--threads", "1", "--runs", tmp.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("method mgda[rep]; tasks [L, R]"), r.out());
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -42,6 +42,7 @@ import java.util.function.Supplier;
 public final class MtlStep {
     private final MtlNet net;
     private final Weighting weighting;
+    private final GradientMode mode;
     private final Sharpness sharpness;
     private final FlatMtl flat;
     private final Adam adam;
@@ -73,6 +74,15 @@ public final class MtlStep {
      */
     public MtlStep(MtlNet net, Supplier<? extends Weighting> weightings, Sharpness sharpness, Adam adam,
                    List<TaskLoss> losses, List<String> taskNames) {
+        this(net, weightings, null, sharpness, adam, losses, taskNames);
+    }
+
+    /**
+     * @param gradients the gradient mode to run gradient methods in ({@link MethodCompatibility#effectiveMode}),
+     *                  null for the method's own
+     */
+    public MtlStep(MtlNet net, Supplier<? extends Weighting> weightings, GradientMode gradients, Sharpness sharpness, Adam adam,
+                   List<TaskLoss> losses, List<String> taskNames) {
         if (losses.size() != net.tasks() || taskNames.size() != net.tasks()) {
             throw new IllegalArgumentException("the net has " + net.tasks() + " tasks but " + losses.size()
                     + " losses and " + taskNames.size() + " task names were given");
@@ -80,9 +90,8 @@ public final class MtlStep {
         this.net = net;
         this.weighting = weightings.get();
         this.sharpness = sharpness;
-        if (sharpness.enabled() && weighting.mode() == GradientMode.REPRESENTATION) {
-            throw new IllegalArgumentException(weighting.name() + " in representation mode cannot be combined with SAM / F-MTL");
-        }
+        this.mode = MethodCompatibility.effectiveMode(weighting, gradients);
+        MethodCompatibility.check(weighting, gradients, sharpness, true, ""); // the inputs are checked per step
         this.flat = sharpness.kind() == Sharpness.Kind.FMTL
                 ? new FlatMtl(weighting, weightings.get(), new FlatMtl.Params(sharpness.rho(), false, FlatMtl.Variant.SEPARATE))
                 : null;
@@ -166,9 +175,8 @@ public final class MtlStep {
     private Result gradientPass(NDManager scope, PtNDArray[] xs, PtNDArray[] targets, long step, int epoch,
                                 double[] lossesForWeighting) {
         int T = net.tasks();
-        GradientMode mode = weighting.mode();
         if (mode == GradientMode.REPRESENTATION && xs.length != 1) {
-            throw new IllegalArgumentException(weighting.name() + " in representation mode needs inputs shared by every task");
+            MethodCompatibility.check(weighting, mode, sharpness, false, "this step's data");
         }
         try (Graph g = Graph.open(scope)) {
             Graph.gradMode(true);
@@ -312,7 +320,7 @@ public final class MtlStep {
                 try (Graph g = Graph.open(scope)) {
                     PtNDArray[] p = params.leaves(g);
                     PtNDArray x = xs.length == 1 ? xs[0] : xs[t];
-                    PtNDArray out = net.taskOutput(g, p, t, x, net.represent(g, p, x));
+                    PtNDArray out = net.taskOutput(g, p, t, x, net.represent(g, p, x, t));
                     PtNDArray lt = losses.get(t).apply(g, out, targets[t]);
                     double value = Graph.item(lt);
                     if (!Double.isFinite(value)) {
@@ -345,7 +353,7 @@ public final class MtlStep {
         PtNDArray[] L = new PtNDArray[T];
         for (int t = 0; t < T; t++) {
             PtNDArray x = xs.length == 1 ? xs[0] : xs[t];
-            PtNDArray rep = xs.length == 1 ? sharedRep : net.represent(g, p, x);
+            PtNDArray rep = xs.length == 1 ? sharedRep : net.represent(g, p, x, t);
             L[t] = losses.get(t).apply(g, net.taskOutput(g, p, t, x, rep), targets[t]);
         }
         return L;

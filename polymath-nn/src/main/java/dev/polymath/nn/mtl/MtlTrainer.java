@@ -20,6 +20,7 @@ import dev.polymath.core.util.Seeds;
 import dev.polymath.nn.mtl.arch.MtlNet;
 import dev.polymath.nn.mtl.data.MtlDataset;
 import dev.polymath.nn.mtl.data.MtlSplit;
+import dev.polymath.nn.mtl.weighting.GradientMode;
 import dev.polymath.nn.mtl.weighting.Weighting;
 import dev.polymath.nn.optim.Adam;
 import dev.polymath.nn.tensor.Graph;
@@ -72,14 +73,20 @@ public final class MtlTrainer {
      * @param resume         continue from the checkpoint in {@code checkpointDir}
      * @param sharpness      SAM / F-MTL second pass, or {@link Sharpness#NONE}
      */
+    /** @param gradients the gradient mode of gradient methods (parameters or representation), null for the method's own */
     public record Config(int epochs, int batchSize, double learningRate, double weightDecay, long seed, int patience,
-                         Path checkpointDir, boolean resume, Sharpness sharpness) {
+                         Path checkpointDir, boolean resume, Sharpness sharpness, GradientMode gradients) {
         public Config {
             if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
             if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
             if (patience < 0) throw new IllegalArgumentException("patience must be >= 0, got " + patience);
             if (resume && checkpointDir == null) throw new IllegalArgumentException("resume needs a checkpoint folder");
             if (sharpness == null) sharpness = Sharpness.NONE;
+        }
+
+        public Config(int epochs, int batchSize, double learningRate, double weightDecay, long seed, int patience,
+                      Path checkpointDir, boolean resume, Sharpness sharpness) {
+            this(epochs, batchSize, learningRate, weightDecay, seed, patience, checkpointDir, resume, sharpness, null);
         }
 
         public Config(int epochs, int batchSize, double learningRate, double weightDecay, long seed, int patience,
@@ -147,10 +154,11 @@ public final class MtlTrainer {
         int T = net.tasks();
         List<String> names = train.taskNames();
         if (names.size() != T) throw new IllegalArgumentException("the net has " + T + " tasks, the data " + names.size());
+        MethodCompatibility.check(weightings.get(), config.gradients, config.sharpness, train.sharedInputs(), "the data " + train.name());
         var adam = new Adam(net.parameters().size(), config.learningRate, 0.9, 0.999, 1e-8, config.weightDecay);
         var losses = new ArrayList<TaskLoss>();
         for (int t = 0; t < T; t++) losses.add(TaskLoss.CROSS_ENTROPY);
-        var step = new MtlStep(net, weightings, config.sharpness, adam, losses, names);
+        var step = new MtlStep(net, weightings, config.gradients, config.sharpness, adam, losses, names);
         step.reset(config.seed);
 
         var epochs = new ArrayList<Epoch>();

@@ -230,6 +230,39 @@ public final class Graph implements AutoCloseable {
         return own(JniUtils.gather(x, index, dim));
     }
 
+    /** Rows {@code rows} of {@code x} (first dimension), in that order: a gather, differentiable in {@code x}. */
+    public PtNDArray selectRows(PtNDArray x, int[] rows) {
+        long[] shape = x.getShape().getShape();
+        long width = x.getShape().size() / shape[0];
+        PtNDArray flat = reshape(x, shape[0], width);
+        PtNDArray picked = gather(flat, rowIndex(rows, width), 0);
+        long[] out = shape.clone();
+        out[0] = rows.length;
+        return reshape(picked, out);
+    }
+
+    /**
+     * A tensor of {@code total} rows shaped like {@code src}'s rows, zero except row {@code rows[i]} =
+     * {@code src[i]} (rows distinct): a scatter into zeros, differentiable in {@code src}.
+     */
+    public PtNDArray scatterRows(PtNDArray src, int[] rows, long total) {
+        long[] shape = src.getShape().getShape();
+        long width = src.getShape().size() / shape[0];
+        PtNDArray zeros = own(JniUtils.createZerosNdArray(manager, new Shape(total, width), DataType.FLOAT32, Device.cpu(), SparseFormat.DENSE));
+        PtNDArray scattered = own(JniUtils.scatter(zeros, rowIndex(rows, width), reshape(src, shape[0], width), 0));
+        long[] out = shape.clone();
+        out[0] = total;
+        return reshape(scattered, out);
+    }
+
+    /** {@code [rows.length, width]} int64, row i filled with {@code rows[i]} (the index gather and scatter take). */
+    private PtNDArray rowIndex(int[] rows, long width) {
+        int w = Math.toIntExact(width);
+        long[] idx = new long[rows.length * w];
+        for (int i = 0; i < rows.length; i++) java.util.Arrays.fill(idx, i * w, (i + 1) * w, rows[i]);
+        return longs(idx, rows.length, width);
+    }
+
     /** An int64 tensor holding a copy of {@code data}. */
     public PtNDArray longs(long[] data, long... shape) {
         PtNDArray a = own(JniUtils.createEmptyNdArray(manager, new Shape(shape), DataType.INT64, Device.cpu(), SparseFormat.DENSE));

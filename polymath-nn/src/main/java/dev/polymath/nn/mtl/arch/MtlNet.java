@@ -20,6 +20,15 @@ public interface MtlNet extends AutoCloseable {
     /** The shared representation of a batch (for hard sharing, the trunk's output). */
     PtNDArray represent(Graph g, PtNDArray[] p, PtNDArray x);
 
+    /**
+     * The shared representation of a batch that only task {@code task} will read (one batch per task, or a pass
+     * for one task): by default {@link #represent}; a sparse mixture of experts routes and computes only what
+     * that task's gate sends to each expert.
+     */
+    default PtNDArray represent(Graph g, PtNDArray[] p, PtNDArray x, int task) {
+        return represent(g, p, x);
+    }
+
     /** Task {@code task}'s output (logits or values) from the batch and its shared representation. */
     PtNDArray taskOutput(Graph g, PtNDArray[] p, int task, PtNDArray x, PtNDArray rep);
 

@@ -29,11 +29,16 @@ import java.util.SplittableRandom;
  * capacity is dropped for that expert — its weight on it becomes 0 and the remaining weights are not
  * renormalized (as in GShard and Switch); an example dropped by all its experts reaches the head as a zero
  * vector. {@code capacity-factor} 0 means no limit.
- * <p>Every expert runs on the whole batch and the gates mask the results: sparse routing, dense compute
- * (with 4 experts the gather/scatter would cost more than it saves on CPU). The noise comes from a stream
- * seeded by the net's seed, so a run is reproducible; a resumed run restarts that stream.
+ * <p><b>Sparse compute.</b> {@link Net#represent} routes the batch through every task's gate first, then runs
+ * each expert only on the examples some gate kept for it (gather, expert, scatter back into a zero
+ * {@code [E, B, D]} stack); each task's output mixes that stack with its own gate weights, so an expert's work
+ * is the union of what the tasks send it, and the result equals the dense computation on the same routing.
+ * {@link Net#represent(Graph, PtNDArray[], PtNDArray, int)} (one batch per task) routes and computes for that
+ * task's gate alone. Option {@code dense=true} instead runs every expert on the whole batch and masks (for
+ * comparisons). The noise comes from a stream seeded by the net's seed, drawn in task order, so a run is
+ * reproducible (and identical in both modes); a resumed run restarts that stream.
  * Options: {@code experts} (default 4), {@code k} (default 2), {@code noise} (default true),
- * {@code capacity-factor} (default 2), {@code balance-weight} (default 0.01).
+ * {@code capacity-factor} (default 2), {@code balance-weight} (default 0.01), {@code dense} (default false).
  */
 public final class SparseMoe implements Architecture {
     @Override
@@ -48,7 +53,7 @@ public final class SparseMoe implements Architecture {
 
     @Override
     public java.util.Set<String> options() {
-        return Set.of("experts", "k", "noise", "capacity-factor", "balance-weight");
+        return Set.of("experts", "k", "noise", "capacity-factor", "balance-weight", "dense");
     }
 
     @Override
@@ -59,6 +64,7 @@ public final class SparseMoe implements Architecture {
         boolean noise = spec.booleanOption("noise", true);
         double capacityFactor = spec.doubleOption("capacity-factor", 2.0);
         double balanceWeight = spec.doubleOption("balance-weight", 0.01);
+        boolean dense = spec.booleanOption("dense", false);
         if (experts < 1) throw new IllegalArgumentException(name() + ": experts must be >= 1, got " + experts);
         if (k < 1 || k > experts) throw new IllegalArgumentException(name() + ": k must be between 1 and experts=" + experts + ", got k=" + k);
         if (!(capacityFactor >= 0)) throw new IllegalArgumentException(name() + ": capacity-factor must be >= 0 (0 = no limit), got " + capacityFactor);
@@ -77,8 +83,9 @@ public final class SparseMoe implements Architecture {
         }
         Parameters params = b.build(manager);
         String desc = "sparse_moe(" + experts + " x " + spec.backbone().describe() + ", top-" + k + (noise ? " noisy" : "")
-                + ", capacity " + (capacityFactor > 0 ? capacityFactor : "unlimited") + ", heads " + spec.taskOutputs() + ")";
-        return new Net(desc, params, ex, gates, noises, heads, k, noise, capacityFactor, balanceWeight,
+                + ", capacity " + (capacityFactor > 0 ? capacityFactor : "unlimited") + (dense ? ", dense compute" : "")
+                + ", heads " + spec.taskOutputs() + ")";
+        return new Net(desc, params, ex, gates, noises, heads, k, noise, capacityFactor, balanceWeight, dense,
                 Seeds.stream(spec.seed(), "sparse_moe/noise"));
     }
 
@@ -95,8 +102,9 @@ public final class SparseMoe implements Architecture {
      * @param load       {@code [E]}: smooth (noisy training) or counted load per expert
      * @param topK       per example, the chosen experts in decreasing logit order
      * @param dropped    (example, expert) assignments dropped for capacity
+     * @param kept       per expert, the examples routed to it after capacity drops, in batch order
      */
-    public record Routing(PtNDArray gates, PtNDArray importance, PtNDArray load, int[][] topK, int dropped) {}
+    public record Routing(PtNDArray gates, PtNDArray importance, PtNDArray load, int[][] topK, int dropped, int[][] kept) {}
 
     /** A sparse MoE network; {@link #route} exposes the gates. */
     public static final class Net implements MtlNet {
@@ -107,12 +115,19 @@ public final class SparseMoe implements Architecture {
         private final int k;
         private final boolean noise;
         private final double capacityFactor, balanceWeight;
+        private final boolean dense;
         private final SplittableRandom rng;
         private final AuxiliaryLoss aux = new AuxiliaryLoss();
+        /**
+         * The routings of the latest sparse {@link #represent} (its graph; per task, null where not routed): taskOutput
+         * mixes with the gates the representation was dispatched by, and draws no second noise sample.
+         */
+        private Graph routedIn;
+        private Routing[] routed;
 
         Net(String desc, Parameters params, List<Backbone.Instance> experts, List<Parameters.LinearRef> gates,
             List<Parameters.LinearRef> noises, List<Parameters.LinearRef> heads, int k, boolean noise, double capacityFactor,
-            double balanceWeight, SplittableRandom rng) {
+            double balanceWeight, boolean dense, SplittableRandom rng) {
             this.desc = desc;
             this.params = params;
             this.experts = experts;
@@ -123,6 +138,7 @@ public final class SparseMoe implements Architecture {
             this.noise = noise;
             this.capacityFactor = capacityFactor;
             this.balanceWeight = balanceWeight;
+            this.dense = dense;
             this.rng = rng;
         }
 
@@ -132,7 +148,53 @@ public final class SparseMoe implements Architecture {
 
         @Override
         public PtNDArray represent(Graph g, PtNDArray[] p, PtNDArray x) {
-            return Gating.stackExperts(g, p, experts, x);
+            return represent(g, p, x, -1);
+        }
+
+        /** Every task's routing ({@code task} -1) or one task's, then each expert on the examples routed to it. */
+        @Override
+        public PtNDArray represent(Graph g, PtNDArray[] p, PtNDArray x, int task) {
+            if (dense) return Gating.stackExperts(g, p, experts, x);
+            Routing[] rs = new Routing[tasks()];
+            for (int t = 0; t < rs.length; t++) if (task < 0 || t == task) rs[t] = route(g, p, t, x);
+            routedIn = g;
+            routed = rs;
+            return dispatch(g, p, x, rs);
+        }
+
+        /**
+         * The experts' outputs {@code [E, B, D]}: expert e computed on the union of the examples the routings
+         * keep for it, zero rows for the others (which every gate weighs 0).
+         */
+        PtNDArray dispatch(Graph g, PtNDArray[] p, PtNDArray x, Routing[] rs) {
+            int B = Math.toIntExact(x.getShape().get(0));
+            PtNDArray[] outs = new PtNDArray[experts.size()];
+            long[] outShape = null;
+            var empty = new ArrayList<Integer>();
+            for (int e = 0; e < outs.length; e++) {
+                boolean[] use = new boolean[B];
+                int n = 0;
+                for (Routing r : rs) {
+                    if (r == null) continue;
+                    for (int b : r.kept()[e]) if (!use[b]) { use[b] = true; n++; }
+                }
+                if (n == 0) { empty.add(e); continue; }
+                if (n == B) {
+                    outs[e] = experts.get(e).forward(g, p, x);
+                } else {
+                    int[] rows = new int[n];
+                    for (int b = 0, i = 0; b < B; b++) if (use[b]) rows[i++] = b;
+                    outs[e] = g.scatterRows(experts.get(e).forward(g, p, g.selectRows(x, rows)), rows, B);
+                }
+                outShape = outs[e].getShape().getShape();
+            }
+            if (outShape == null) { // nothing routed anywhere (every assignment dropped): the output shape from one example
+                long[] one = experts.get(0).forward(g, p, g.selectRows(x, new int[] {0})).getShape().getShape();
+                outShape = one.clone();
+                outShape[0] = B;
+            }
+            for (int e : empty) outs[e] = g.floats(new float[Math.toIntExact(java.util.Arrays.stream(outShape).reduce(1, (a, b) -> a * b))], outShape);
+            return g.stack(outs, 0);
         }
 
         /** Routes a batch through task {@code task}'s gate; training (autograd on) adds noise and capacity. */
@@ -167,19 +229,21 @@ public final class SparseMoe implements Architecture {
             }
             int capacity = training && capacityFactor > 0 ? (int) Math.ceil(capacityFactor * k * B / E) : Integer.MAX_VALUE;
             int[] taken = new int[E];
+            int[][] kept = new int[E][B];
             int dropped = 0;
             for (int b = 0; b < B; b++) {
                 for (int e : top[b]) {
                     if (taken[e] < capacity) {
-                        taken[e]++;
+                        kept[e][taken[e]++] = b;
                         keep[b * E + e] = 1f;
                     } else {
                         dropped++;
                     }
                 }
             }
+            for (int e = 0; e < E; e++) kept[e] = Arrays.copyOf(kept[e], taken[e]);
             PtNDArray probs = g.softmax(g.add(logits, g.floats(maskAdd, B, E)), 1);
-            PtNDArray routed = dropped > 0 ? g.mul(probs, g.floats(keep, B, E)) : probs;
+            PtNDArray routedGates = dropped > 0 ? g.mul(probs, g.floats(keep, B, E)) : probs;
             PtNDArray importance = g.sum(probs, 0);
             PtNDArray load;
             if (noisy && k < E) {
@@ -194,7 +258,7 @@ public final class SparseMoe implements Architecture {
                 for (int[] row : top) for (int e : row) counts[e]++;
                 load = g.floats(counts, E);
             }
-            return new Routing(routed, importance, load, top, dropped);
+            return new Routing(routedGates, importance, load, top, dropped, kept);
         }
 
         private static PtNDArray normalCdf(Graph g, PtNDArray z) {
@@ -225,7 +289,16 @@ public final class SparseMoe implements Architecture {
 
         @Override
         public PtNDArray taskOutput(Graph g, PtNDArray[] p, int task, PtNDArray x, PtNDArray rep) {
-            Routing r = route(g, p, task, x);
+            // sparse: the routing the latest representation in this graph was dispatched by; dense: route now
+            Routing r;
+            if (dense) {
+                r = route(g, p, task, x);
+            } else if (routedIn == g && routed[task] != null) {
+                r = routed[task];
+            } else {
+                throw new IllegalStateException("sparse_moe: task " + task + "'s output needs the representation of its batch computed "
+                        + "in the same graph for that task (represent(g, p, x) or represent(g, p, x, " + task + ") first)");
+            }
             if (balanceWeight > 0) aux.add(g, g.scale(balanceLoss(g, r), balanceWeight));
             return heads.get(task).linear(g, p, Gating.mixStacked(g, r.gates(), rep));
         }

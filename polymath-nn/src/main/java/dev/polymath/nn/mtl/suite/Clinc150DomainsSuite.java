@@ -22,6 +22,8 @@ final class Clinc150DomainsSuite implements MtlSuite {
 
     @Override public boolean needsEmbedder() { return true; }
 
+    @Override public boolean sharedInputs() { return false; }
+
     @Override public Defaults defaults() { return new Defaults(30, 32, 1e-3, 5); }
 
     @Override

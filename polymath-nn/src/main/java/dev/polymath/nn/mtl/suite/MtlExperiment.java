@@ -62,7 +62,7 @@ public final class MtlExperiment {
                         + "; " + MtlTrainer.selectionCriterion(validationBaseline));
             }
             var config = new MtlTrainer.Config(spec.epochs(), spec.batch(), spec.lr(), spec.weightDecay(), spec.seed(), spec.patience(),
-                    spec.checkpoints(), spec.resume(), spec.method().sharpness());
+                    spec.checkpoints(), spec.resume(), spec.method().sharpness(), spec.method().gradients());
             MtlTrainer.Result r = new MtlTrainer(config).train(scope, net, spec.method().factory(), s.train(), s.validation(), s.test(),
                     validationBaseline, testBaseline, onEpoch);
             return new Outcome(spec, s.train().taskNames(), net.describe(), net.parameters().size(), r, (System.nanoTime() - t0) / 1e9);

@@ -10,6 +10,12 @@ public interface MtlSuite {
     /** Whether {@link SuiteOptions#embedder()} is needed. */
     boolean needsEmbedder();
 
+    /**
+     * Whether every task reads the same input batch (an image with a label per task), known before loading; false
+     * when each task has its own examples (text suites), which rules out representation gradients.
+     */
+    boolean sharedInputs();
+
     /** Default training settings (the CLI's defaults for this suite). */
     Defaults defaults();
 

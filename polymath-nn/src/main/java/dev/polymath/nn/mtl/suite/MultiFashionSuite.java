@@ -20,6 +20,8 @@ final class MultiFashionSuite implements MtlSuite {
 
     @Override public boolean needsEmbedder() { return false; }
 
+    @Override public boolean sharedInputs() { return true; }
+
     @Override public Defaults defaults() { return new Defaults(10, 256, 1e-3, 0); }
 
     @Override

@@ -17,7 +17,9 @@ import java.util.Map;
  * training split in our copy), each with its official metric first (macro-F1; irony: F1 of the ironic class;
  * stance: mean F1 of favor and against). The five stance targets form one task whose texts are prefixed with
  * the target ({@code "abortion: <tweet>"}), so one head can tell them apart; its metric is computed over the
- * pooled predictions of all targets (the official script averages per target, which we do not).
+ * pooled predictions of all five targets, as TweetEval's official evaluation script does (it concatenates the
+ * targets' gold labels and predictions, then averages the F1 of against and favor over the whole set; it does
+ * not average per target).
  */
 final class TweetEvalSuite implements MtlSuite {
     static final List<String> TASKS = List.of("emoji", "emotion", "hate", "irony", "offensive", "stance");
@@ -29,6 +31,8 @@ final class TweetEvalSuite implements MtlSuite {
     }
 
     @Override public boolean needsEmbedder() { return true; }
+
+    @Override public boolean sharedInputs() { return false; }
 
     @Override public Defaults defaults() { return new Defaults(20, 128, 1e-3, 5); }
 
@@ -44,7 +48,7 @@ final class TweetEvalSuite implements MtlSuite {
         return EmbeddedTasks.load(name(), tasks, o, Map.of(TweetEvalLoader.NAME, dir));
     }
 
-    private static Task stance(TaskSuite suite) {
+    static Task stance(TaskSuite suite) {
         Task first = null;
         Map<String, List<Example>> splits = new LinkedHashMap<>();
         for (String target : TweetEvalLoader.STANCE_TARGETS) {
