@@ -126,28 +126,39 @@ final class TopKSelection {
         return b;
     }
 
+    /** One upper-16-bit histogram per model that some open selector reads (shared by the sample and high-bits passes). */
+    private long[][] newHiHistograms() {
+        long[][] h = new long[models][];
+        for (int i = 0; i < s; i++) if (open(i) && h[model[i]] == null) h[model[i]] = new long[HI];
+        return h;
+    }
+
+    private void countHighBits(DeltaSource src, Chunk c, long[][] acc) {
+        for (int m = 0; m < models; m++) {
+            long[] h = acc[m];
+            if (h == null) continue;
+            int[] bits = bits(src, c, m);
+            for (int j = 0; j < c.len; j++) h[bits[j] >>> 16]++;
+        }
+    }
+
+    /** Selector i's model histogram summed over the workers' accumulators. */
+    private long[] sumHighBits(List<long[][]> accs, int i) {
+        long[] h = new long[HI];
+        for (long[][] a : accs) { long[] x = a[model[i]]; for (int b = 0; b < HI; b++) h[b] += x[b]; }
+        return h;
+    }
+
     private Pass<long[][]> hiPass(DeltaSource src) {
         return new Pass<>("top-k histogram (high bits)", true) {
-            public long[][] newAcc() {
-                long[][] h = new long[models][];
-                for (int i = 0; i < s; i++) if (open(i) && h[model[i]] == null) h[model[i]] = new long[HI];
-                return h;
-            }
+            public long[][] newAcc() { return newHiHistograms(); }
 
-            public void accumulate(Chunk c, long[][] acc) {
-                for (int m = 0; m < models; m++) {
-                    long[] h = acc[m];
-                    if (h == null) continue;
-                    int[] bits = bits(src, c, m);
-                    for (int j = 0; j < c.len; j++) h[bits[j] >>> 16]++;
-                }
-            }
+            public void accumulate(Chunk c, long[][] acc) { countHighBits(src, c, acc); }
 
             public void finish(List<long[][]> accs) {
                 for (int i = 0; i < s; i++) {
                     if (!open(i)) continue;
-                    long[] h = new long[HI];
-                    for (long[][] a : accs) { long[] x = a[model[i]]; for (int b = 0; b < HI; b++) h[b] += x[b]; }
+                    long[] h = sumHighBits(accs, i);
                     long cum = 0;
                     for (int b = HI - 1; b >= 0; b--) {
                         if (cum + h[b] >= k[i]) { bucket[i] = b; aboveHi[i] = cum; break; }
@@ -209,26 +220,14 @@ final class TopKSelection {
         return new Pass<>("top-k sample", true) {
             public int readLength(int len) { return Math.max(1, len >> SAMPLE_SHIFT); }
 
-            public long[][] newAcc() {
-                long[][] h = new long[models][];
-                for (int i = 0; i < s; i++) if (open(i) && h[model[i]] == null) h[model[i]] = new long[HI];
-                return h;
-            }
+            public long[][] newAcc() { return newHiHistograms(); }
 
-            public void accumulate(Chunk c, long[][] acc) {
-                for (int m = 0; m < models; m++) {
-                    long[] h = acc[m];
-                    if (h == null) continue;
-                    int[] bits = bits(src, c, m);
-                    for (int j = 0; j < c.len; j++) h[bits[j] >>> 16]++;
-                }
-            }
+            public void accumulate(Chunk c, long[][] acc) { countHighBits(src, c, acc); }
 
             public void finish(List<long[][]> accs) {
                 for (int i = 0; i < s; i++) {
                     if (!open(i)) continue;
-                    long[] h = new long[HI];
-                    for (long[][] a : accs) { long[] x = a[model[i]]; for (int b = 0; b < HI; b++) h[b] += x[b]; }
+                    long[] h = sumHighBits(accs, i);
                     long total = 0;
                     for (long v : h) total += v;
                     predictBand(i, h, total);
