@@ -96,6 +96,7 @@ final class FewShotCommand implements Runnable {
                     var r = SetFit.fit(enc, encoder.model, texts, labels, poolTexts, setfit.options(), seed);
                     double ms = (System.nanoTime() - t0) / 1e6;
                     SetFit.save(r.classifier(), enc, src, out);
+                    if (r.pseudoRows().length > 0) System.out.printf(Locale.ROOT, "self-training: %d pseudo-labelled pool texts%n", r.pseudoRows().length);
                     System.out.printf(Locale.ROOT, "fitted setfit (%d pairs, %d steps, loss %.4f -> %.4f, head %s) on %d examples of %d labels in %.0f ms; "
                                     + "saved with its fine-tuned encoder to %s%n", r.pairs(), r.steps(), r.meanFirst(10), r.meanLast(10),
                             setfit.options().head(), texts.size(), r.classifier().labels().size(), ms, out);

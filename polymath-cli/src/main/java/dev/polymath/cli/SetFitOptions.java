@@ -53,12 +53,30 @@ final class SetFitOptions {
                     + "to choose settings on it rather than on the test split")
     String selectionSplit;
 
+    @Option(names = "--setfit-selftrain-per-class", paramLabel = "N",
+            description = "setfit: self-training with the fine-tuned encoder: pseudo-label up to N unlabelled texts per class "
+                    + "(fit: --pool; eval: the train split outside the support set, labels hidden), most confident first; 0 = off (default: 0)")
+    Integer selfTrainPerClass;
+
+    @Option(names = "--setfit-selftrain-threshold", paramLabel = "P",
+            description = "setfit: least top probability of a pseudo-labelled text (default: 0)")
+    Double selfTrainThreshold;
+
+    @Option(names = "--setfit-selftrain-steps", paramLabel = "STEPS",
+            description = "setfit: contrastive steps of the second round on support + pseudo-labels; 0 = the head alone uses them (default: 0)")
+    Integer selfTrainSteps;
+
     SetFit.Options options() {
         var o = new SetFit.Options(maxPairs != null ? maxPairs : D.maxPairs(), D.maxSteps(),
                 batch != null ? batch : D.batchSize(), lr != null ? lr : D.learningRate(),
                 loraRank != null ? loraRank : D.loraRank(), head != null ? head : D.head(),
                 loss != null ? SetFit.Loss.parse(loss) : D.loss(), pretrainSteps != null ? pretrainSteps : D.pretrainSteps(),
                 epochs != null ? epochs : D.epochs(), batching != null ? SetFit.Batching.parse(batching) : D.batching());
+        if (selfTrainPerClass != null || selfTrainThreshold != null || selfTrainSteps != null) {
+            o = o.withSelfTraining(new SetFit.SelfTraining(selfTrainPerClass != null ? selfTrainPerClass : 0,
+                    selfTrainThreshold != null ? selfTrainThreshold : 0, selfTrainSteps != null ? selfTrainSteps : 0));
+            if (!o.selfTraining().on()) throw new IllegalArgumentException("--setfit-selftrain-* options need --setfit-selftrain-per-class > 0");
+        }
         return steps != null ? o.withMaxSteps(steps) : o;
     }
 

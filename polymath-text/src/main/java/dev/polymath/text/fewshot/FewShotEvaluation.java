@@ -309,22 +309,43 @@ public final class FewShotEvaluation {
         try (var enc = dev.polymath.text.bert.BertSentenceEncoder.open(start, setFitSettings)) {
             long t0 = System.nanoTime();
             double[] checkpointNanos = {0};
-            SetFit.StepListener checkpoint = step -> {
+            SetFit.StepListener checkpoint = (step, fitTexts, fitLabels) -> {
                 if (!setFitCheckpoints.contains(step)) return;
                 long c0 = System.nanoTime();
-                var clf = FewShotClassifier.fit(enc, model, FewShotMethods.get(setFitOptions.head()), texts, labels, List.of(), seed);
+                // rows after pseudo-labelling (self-training) are named setfit@STEP+pseudo: their head also sees the pseudo-labels
+                String name = "setfit@" + step + (fitTexts.size() > texts.size() ? "+pseudo" : "");
+                var clf = FewShotClassifier.fit(enc, model, FewShotMethods.get(setFitOptions.head()), fitTexts, fitLabels, List.of(), seed);
                 double a = accuracy(clf.predict(enc.encode(testTexts)));
-                extraRows.computeIfAbsent("setfit@" + step, x -> new ArrayList<>()).add(a);
+                extraRows.computeIfAbsent(name, x -> new ArrayList<>()).add(a);
                 String sel = "";
                 if (selectionSplit != null) {
                     double v = accuracy(clf.predict(enc.encode(selectionTexts)), selectionLabels);
-                    extraRows.computeIfAbsent("setfit@" + step + " (" + selectionSplit + ")", x -> new ArrayList<>()).add(v);
+                    extraRows.computeIfAbsent(name + " (" + selectionSplit + ")", x -> new ArrayList<>()).add(v);
                     sel = String.format(java.util.Locale.ROOT, ", %s %.2f", selectionSplit, v);
                 }
-                log.accept(String.format(java.util.Locale.ROOT, "setfit: step %d: head %s %s %.2f%s", step, setFitOptions.head(), testSplit, a, sel));
+                log.accept(String.format(java.util.Locale.ROOT, "%s: head %s %s %.2f%s", name, setFitOptions.head(), testSplit, a, sel));
                 checkpointNanos[0] += System.nanoTime() - c0;
             };
-            var r = SetFit.fit(enc, model, texts, labels, List.of(), setFitOptions.withPretrainSteps(0), seed, checkpoint);
+            // the unlabelled pool for self-training: the train texts outside the support set, labels hidden from SetFit
+            int[] poolRows = new int[0];
+            List<String> pool = List.of();
+            if (setFitOptions.selfTraining().on()) {
+                var in = new java.util.HashSet<Integer>();
+                for (int i : set) in.add(i);
+                poolRows = java.util.stream.IntStream.range(0, trainExamples.size()).filter(i -> !in.contains(i)).toArray();
+                pool = java.util.Arrays.stream(poolRows).mapToObj(i -> trainExamples.get(i).text()).toList();
+                log.accept("setfit: self-training pool of " + pool.size() + " unlabelled train texts");
+            }
+            var r = SetFit.fit(enc, model, texts, labels, pool, setFitOptions.withPretrainSteps(0), seed, checkpoint);
+            if (r.pseudoRows().length > 0) {
+                int right = 0;
+                for (int j = 0; j < r.pseudoRows().length; j++) {
+                    if (trainExamples.get(poolRows[r.pseudoRows()[j]]).label().equals(r.pseudoLabels().get(j))) right++;
+                }
+                // the hidden train labels, read only to report how good the pseudo-labels were
+                log.accept(String.format(java.util.Locale.ROOT, "setfit: %d pseudo-labels, %.2f%% correct", r.pseudoRows().length,
+                        100.0 * right / r.pseudoRows().length));
+            }
             long t1 = System.nanoTime() - (long) checkpointNanos[0];
             log.accept(String.format(java.util.Locale.ROOT, "setfit: %d pairs, %d steps, loss %.4f -> %.4f (first/last 10 steps)",
                     r.pairs(), r.steps(), r.meanFirst(10), r.meanLast(10)));
@@ -339,7 +360,13 @@ public final class FewShotEvaluation {
             }
             // the other head on the same fine-tuned encoder, for the record (costs one support embedding)
             String other = setFitOptions.head().equals("prototype") ? "logistic" : "prototype";
-            var alt = FewShotClassifier.fit(enc, model, FewShotMethods.get(other), texts, labels, List.of(), seed);
+            var altTexts = new ArrayList<>(texts);
+            var altLabels = new ArrayList<>(labels);
+            for (int j = 0; j < r.pseudoRows().length; j++) {
+                altTexts.add(pool.get(r.pseudoRows()[j]));
+                altLabels.add(r.pseudoLabels().get(j));
+            }
+            var alt = FewShotClassifier.fit(enc, model, FewShotMethods.get(other), altTexts, altLabels, List.of(), seed);
             log.accept(String.format(java.util.Locale.ROOT, "setfit: head %s %.2f, head %s %.2f", setFitOptions.head(), acc, other,
                     accuracy(alt.predict(testEmb))));
             return new double[] {acc, (t1 - t0) / 1e6, (t2 - t1 - checkpointNanos[0]) / 1e6};

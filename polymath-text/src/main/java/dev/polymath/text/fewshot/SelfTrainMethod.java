@@ -2,7 +2,6 @@ package dev.polymath.text.fewshot;
 
 import dev.polymath.text.FloatMatrix;
 
-import java.util.ArrayList;
 import java.util.Map;
 
 /**
@@ -49,32 +48,16 @@ public final class SelfTrainMethod implements FewShotMethod {
         if (pool == null || pool.rows() == 0) return head;
         int[] perClass = s.counts();
         for (int r = 0; r < rounds; r++) {
-            double[][] p = head.probabilities(pool);
-            var byClass = new ArrayList<ArrayList<Integer>>();
-            for (int c = 0; c < s.classes(); c++) byClass.add(new ArrayList<>());
-            for (int i = 0; i < p.length; i++) {
-                int c = Softmax.argmax(p[i]);
-                if (p[i][c] >= threshold) byClass.get(c).add(i);
-            }
-            var rows = new ArrayList<Integer>();
-            var labels = new ArrayList<Integer>();
-            for (int c = 0; c < s.classes(); c++) {
-                final int cls = c;
-                byClass.get(c).sort((a, b) -> Double.compare(p[b][cls], p[a][cls]));
-                for (int j = 0; j < Math.min(perClass[c], byClass.get(c).size()); j++) {
-                    rows.add(byClass.get(c).get(j));
-                    labels.add(c);
-                }
-            }
-            if (rows.isEmpty()) return head;
-            int d = pool.cols(), n = s.size(), m = rows.size();
+            var sel = PseudoLabels.select(head.probabilities(pool), perClass, threshold);
+            if (sel.size() == 0) return head;
+            int d = pool.cols(), n = s.size(), m = sel.size();
             float[] data = new float[(n + m) * d];
             System.arraycopy(s.embeddings().data(), 0, data, 0, n * d);
             int[] y = new int[n + m];
             System.arraycopy(s.labels(), 0, y, 0, n);
             for (int j = 0; j < m; j++) {
-                System.arraycopy(pool.data(), rows.get(j) * d, data, (n + j) * d, d);
-                y[n + j] = labels.get(j);
+                System.arraycopy(pool.data(), sel.rows()[j] * d, data, (n + j) * d, d);
+                y[n + j] = sel.labels()[j];
             }
             head = base.fit(new Support(new FloatMatrix(n + m, d, data), y, s.index(), s.labelEmbeddings(), null, s.seed()));
         }

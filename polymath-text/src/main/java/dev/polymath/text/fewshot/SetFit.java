@@ -1,5 +1,6 @@
 package dev.polymath.text.fewshot;
 
+import dev.polymath.core.util.Seeds;
 import dev.polymath.text.bert.BertCheckpoint;
 import dev.polymath.text.bert.BertModel;
 import dev.polymath.text.bert.BertSentenceEncoder;
@@ -63,6 +64,31 @@ public final class SetFit {
     }
 
     /**
+     * Self-training with the fine-tuned encoder: after the supervised stage, embed the unlabelled pool with the fine-tuned
+     * encoder, score it with the head fitted on the support set, keep for each class its {@code perClass} most confident
+     * pool texts whose top probability reaches {@code threshold} ({@link PseudoLabels}), then train {@code steps} more
+     * steps (same loss, batching and learning rate, fresh optimizer) on support + pseudo-labelled texts and fit the head
+     * on both. Uses the pool's texts only, never its labels.
+     *
+     * @param perClass  pseudo-labels per class at most; 0 = off
+     * @param threshold the least top probability of a pseudo-labelled text (the head's calibrated softmax)
+     * @param steps     supervised steps of the second round (0: only the head sees the pseudo-labels)
+     */
+    public record SelfTraining(int perClass, double threshold, int steps) {
+        public static final SelfTraining OFF = new SelfTraining(0, 0, 0);
+
+        public SelfTraining {
+            if (perClass < 0) throw new IllegalArgumentException("self-training pseudo-labels per class must be >= 0, got " + perClass);
+            if (!(threshold >= 0 && threshold <= 1)) throw new IllegalArgumentException("self-training threshold must be in [0, 1], got " + threshold);
+            if (steps < 0) throw new IllegalArgumentException("self-training steps must be >= 0, got " + steps);
+        }
+
+        public boolean on() {
+            return perClass > 0;
+        }
+    }
+
+    /**
      * @param maxPairs      cap on the training pairs of the {@code COSINE} loss (half positive, half negative)
      * @param maxSteps      optimizer steps of the supervised stage; pairs/batches are cycled
      * @param batchSize     pairs per step (for {@code MNR}/{@code TRIPLET}: at most one pair per class) and
@@ -77,9 +103,11 @@ public final class SetFit {
      *                      support examples whose class has a second one), so that the training scales with the
      *                      support set (150 classes x 10 get twice the steps of 77 x 10); {@code maxSteps} is then unused
      * @param batching      how in-batch-negative batches are composed
+     * @param selfTraining  a second round on the support set plus confident pseudo-labels of the unlabelled pool, chosen by
+     *                      the fine-tuned encoder ({@link SelfTraining#OFF}: none)
      */
     public record Options(int maxPairs, int maxSteps, int batchSize, double learningRate, int loraRank, String head, Loss loss,
-                          int pretrainSteps, double epochs, Batching batching) {
+                          int pretrainSteps, double epochs, Batching batching, SelfTraining selfTraining) {
         public Options {
             if (maxPairs < 2) throw new IllegalArgumentException("maxPairs must be >= 2");
             if (maxSteps < 0) throw new IllegalArgumentException("maxSteps must be >= 0");
@@ -92,6 +120,13 @@ public final class SetFit {
             if (pretrainSteps < 0) throw new IllegalArgumentException("pretrainSteps must be >= 0");
             if (!(epochs >= 0) || Double.isInfinite(epochs)) throw new IllegalArgumentException("epochs must be >= 0 and finite, got " + epochs);
             if (batching == null) throw new IllegalArgumentException("batching must be given");
+            if (selfTraining == null) throw new IllegalArgumentException("selfTraining must be given (SelfTraining.OFF for none)");
+        }
+
+        /** As the canonical constructor without self-training. */
+        public Options(int maxPairs, int maxSteps, int batchSize, double learningRate, int loraRank, String head, Loss loss,
+                       int pretrainSteps, double epochs, Batching batching) {
+            this(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, SelfTraining.OFF);
         }
 
         /** The supervised steps for a support set with {@code anchors} anchor examples. */
@@ -120,21 +155,26 @@ public final class SetFit {
         }
 
         /** Exactly {@code v} supervised steps (clears {@link #epochs}). */
-        public Options withMaxSteps(int v) { return new Options(maxPairs, v, batchSize, learningRate, loraRank, head, loss, pretrainSteps, 0, batching); }
-        public Options withMaxPairs(int v) { return new Options(v, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching); }
-        public Options withBatchSize(int v) { return new Options(maxPairs, maxSteps, v, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching); }
-        public Options withLearningRate(double v) { return new Options(maxPairs, maxSteps, batchSize, v, loraRank, head, loss, pretrainSteps, epochs, batching); }
-        public Options withLoraRank(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, v, head, loss, pretrainSteps, epochs, batching); }
-        public Options withHead(String v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, v, loss, pretrainSteps, epochs, batching); }
-        public Options withLoss(Loss v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, v, pretrainSteps, epochs, batching); }
+        public Options withMaxSteps(int v) { return new Options(maxPairs, v, batchSize, learningRate, loraRank, head, loss, pretrainSteps, 0, batching, selfTraining); }
+        public Options withMaxPairs(int v) { return new Options(v, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining); }
+        public Options withBatchSize(int v) { return new Options(maxPairs, maxSteps, v, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining); }
+        public Options withLearningRate(double v) { return new Options(maxPairs, maxSteps, batchSize, v, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining); }
+        public Options withLoraRank(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, v, head, loss, pretrainSteps, epochs, batching, selfTraining); }
+        public Options withHead(String v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, v, loss, pretrainSteps, epochs, batching, selfTraining); }
+        public Options withLoss(Loss v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, v, pretrainSteps, epochs, batching, selfTraining); }
         /** Steps by {@link #stepsFor} from {@code v} epochs (0: back to {@code maxSteps}). */
-        public Options withEpochs(double v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, v, batching); }
-        public Options withBatching(Batching v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, v); }
-        public Options withPretrainSteps(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, v, epochs, batching); }
+        public Options withEpochs(double v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, v, batching, selfTraining); }
+        public Options withBatching(Batching v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, v, selfTraining); }
+        public Options withSelfTraining(SelfTraining v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, v); }
+        public Options withPretrainSteps(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, v, epochs, batching, selfTraining); }
     }
 
-    /** The fitted classifier and what training did. */
-    public record Result(FewShotClassifier classifier, int pairs, int steps, float[] losses) {
+    /**
+     * The fitted classifier and what training did; with self-training, {@code pseudoRows} are the pool indices (in the
+     * pool list given to {@code fit}) that got the pseudo-labels {@code pseudoLabels}, and {@code steps}/{@code losses}
+     * cover both rounds.
+     */
+    public record Result(FewShotClassifier classifier, int pairs, int steps, float[] losses, int[] pseudoRows, List<String> pseudoLabels) {
         /** Mean loss over the first {@code k} steps. */
         public double meanFirst(int k) {
             return mean(0, Math.min(k, losses.length));
@@ -153,14 +193,17 @@ public final class SetFit {
     }
 
     /**
-     * Called after optimizer step {@code step} (1-based) of the supervised stage, between steps (no step of the model is
-     * open, so the encoder can embed texts; LoRA adapters, if any, are still separate but used by the encoder).
+     * Called after optimizer step {@code step} (1-based, counting on through the self-training round) of the supervised
+     * stages, between steps (no step of the model is open, so the encoder can embed texts; LoRA adapters, if any, are
+     * still separate but used by the encoder), with the texts and labels being trained on (the support set, or with
+     * self-training the support set plus the pseudo-labelled texts). With self-training it is also called once right
+     * after pseudo-labelling, with the last step of the first round and the enlarged set.
      */
     @FunctionalInterface
     public interface StepListener {
-        void afterStep(int step);
+        void afterStep(int step, List<String> texts, List<String> labels);
 
-        StepListener NONE = step -> {};
+        StepListener NONE = (step, texts, labels) -> {};
     }
 
     /** As {@link #fit(BertSentenceEncoder, String, List, List, List, Options, long)} without an unlabelled pool. */
@@ -189,32 +232,98 @@ public final class SetFit {
         LabelIndex index = LabelIndex.of(labels);
         if (index.size() < 2) throw new IllegalArgumentException("SetFit needs at least 2 classes, got " + index.size());
         int[] y = index.indicesOf(labels);
-        int totalSteps = o.stepsFor(anchors(y, index.size()));
-        List<PairSampler.Pair> pairs = List.of();
-        List<int[][]> batches = List.of();
-        if (o.loss() == Loss.COSINE) {
-            pairs = PairSampler.sample(y, o.maxPairs(), seed);
-            if (pairs.isEmpty()) throw new IllegalArgumentException("no training pairs: SetFit needs a class with at least 2 examples");
-        } else {
-            double[][] sim = o.batching() == Batching.SIMILAR ? classSimilarity(enc.encode(texts), y, index.size()) : null;
-            batches = AnchorPositiveSampler.batches(y, o.batchSize(), totalSteps, seed, sim);
+        if (o.loss() == Loss.COSINE && PairSampler.sample(y, o.maxPairs(), seed).isEmpty()) {
+            throw new IllegalArgumentException("no training pairs: SetFit needs a class with at least 2 examples");
         }
         if (o.pretrainSteps() > 0) {
             if (pool.isEmpty()) throw new IllegalArgumentException("unsupervised pre-training (" + o.pretrainSteps() + " steps) needs unlabelled texts; none given (fewshot fit: --pool)");
             pretrain(enc, pool, o, seed);
         }
+        if (o.selfTraining().on() && pool.isEmpty()) {
+            throw new IllegalArgumentException("self-training needs unlabelled texts; none given (fewshot fit: --pool)");
+        }
+        var losses = new java.util.ArrayList<Float>();
+        int pairs = train(enc, texts, labels, y, index.size(), o.stepsFor(anchors(y, index.size())), o, seed, 0, losses, listener);
+        int round1 = losses.size();
+        List<String> fitTexts = texts, fitLabels = labels;
+        int[] pseudoRows = new int[0];
+        List<String> pseudoLabels = List.of();
+        if (o.selfTraining().on() && !pool.isEmpty()) {
+            var sel = pseudoLabel(enc, model, head, texts, labels, pool, o.selfTraining(), seed);
+            pseudoRows = sel.rows();
+            var pl = new java.util.ArrayList<String>();
+            for (int c : sel.labels()) pl.add(LabelIndex.of(labels).label(c));
+            pseudoLabels = List.copyOf(pl);
+            var t2 = new java.util.ArrayList<>(texts);
+            var l2 = new java.util.ArrayList<>(labels);
+            for (int j = 0; j < pseudoRows.length; j++) {
+                t2.add(pool.get(pseudoRows[j]));
+                l2.add(pseudoLabels.get(j));
+            }
+            fitTexts = List.copyOf(t2);
+            fitLabels = List.copyOf(l2);
+            listener.afterStep(round1, fitTexts, fitLabels);
+            if (o.selfTraining().steps() > 0) {
+                int[] y2 = index.indicesOf(fitLabels);
+                pairs += train(enc, fitTexts, fitLabels, y2, index.size(), o.selfTraining().steps(), o, Seeds.mix(seed, 2), round1, losses, listener);
+            }
+        }
+        var clf = FewShotClassifier.fit(enc, model, head, fitTexts, fitLabels, List.of(), seed);
+        float[] l = new float[losses.size()];
+        for (int i = 0; i < l.length; i++) l[i] = losses.get(i);
+        return new Result(clf, pairs, l.length, l, pseudoRows, pseudoLabels);
+    }
+
+    /**
+     * Pseudo-labels {@code pool} with {@code head} fitted on the support set's embeddings under the (fine-tuned) encoder:
+     * at most {@code st.perClass()} per class ({@link PseudoLabels}); pool texts that are support texts are skipped.
+     * The selection's labels index {@code LabelIndex.of(labels)}.
+     */
+    static PseudoLabels.Selection pseudoLabel(BertSentenceEncoder enc, String model, FewShotMethod head, List<String> texts,
+                                              List<String> labels, List<String> pool, SelfTraining st, long seed) {
+        var clf = FewShotClassifier.fit(enc, model, head, texts, labels, List.of(), seed);
+        var support = new java.util.HashSet<>(texts);
+        int[] keep = java.util.stream.IntStream.range(0, pool.size())
+                .filter(i -> pool.get(i) != null && !pool.get(i).isBlank() && !support.contains(pool.get(i))).toArray();
+        var kept = java.util.Arrays.stream(keep).mapToObj(pool::get).toList();
+        double[][] p = clf.predictProba(enc.encode(kept));
+        // predictProba's columns follow the classifier's labels; map them to LabelIndex.of(labels)
+        var index = LabelIndex.of(labels);
+        int[] col = new int[index.size()];
+        for (int c = 0; c < col.length; c++) col[c] = clf.labels().indexOf(index.label(c));
+        double[][] q = new double[p.length][index.size()];
+        for (int i = 0; i < p.length; i++) for (int c = 0; c < col.length; c++) q[i][c] = p[i][col[c]];
+        var sel = PseudoLabels.select(q, PseudoLabels.uniformQuota(index.size(), st.perClass()), st.threshold());
+        int[] rows = new int[sel.size()];
+        for (int j = 0; j < rows.length; j++) rows[j] = keep[sel.rows()[j]];
+        return new PseudoLabels.Selection(rows, sel.labels());
+    }
+
+    /**
+     * {@code steps} supervised steps with {@code o}'s loss on {@code texts}/{@code y} (LoRA adapters, if any, enabled for
+     * the round and merged after it); appends the losses, numbers the steps from {@code offset + 1}. Returns the pairs used.
+     */
+    private static int train(BertSentenceEncoder enc, List<String> texts, List<String> labels, int[] y, int classes, int steps,
+                             Options o, long seed, int offset, List<Float> losses, StepListener listener) {
+        List<PairSampler.Pair> pairs = List.of();
+        List<int[][]> batches = List.of();
+        if (o.loss() == Loss.COSINE) {
+            pairs = PairSampler.sample(y, o.maxPairs(), seed);
+        } else {
+            double[][] sim = o.batching() == Batching.SIMILAR ? classSimilarity(enc.encode(texts), y, classes) : null;
+            batches = AnchorPositiveSampler.batches(y, o.batchSize(), steps, seed, sim);
+        }
         long[][] ids = enc.tokenize(texts);
         BertModel bert = enc.model();
-        if (o.loraRank() > 0) bert.enableLora(LoraConfig.all(o.loraRank(), seed));
-        float[] losses = new float[totalSteps];
-        int steps = 0;
+        if (o.loraRank() > 0) bert.enableLora(LoraConfig.all(o.loraRank(), offset == 0 ? seed : Seeds.mix(seed, offset)));
+        int done = 0;
         try (var trainer = new BertTrainer(bert, BertTrainer.Options.defaults().withLearningRate(o.learningRate()))) {
             trainer.seed((int) seed);
             if (o.loss() == Loss.COSINE) {
                 var order = new java.util.ArrayList<>(pairs);
                 var rnd = new java.util.Random(seed);
                 int pos = 0;
-                while (steps < totalSteps) {
+                while (done < steps) {
                     if (pos >= order.size()) {
                         java.util.Collections.shuffle(order, rnd);
                         pos = 0;
@@ -230,9 +339,8 @@ public final class SetFit {
                         t[k] = p.target();
                     }
                     pos = to;
-                    losses[steps++] = CosinePairLoss.trainStep(trainer, a, c, t);
-                    checkFinite(losses[steps - 1], steps, o);
-                    listener.afterStep(steps);
+                    record(losses, CosinePairLoss.trainStep(trainer, a, c, t), offset + ++done, o);
+                    listener.afterStep(offset + done, texts, labels);
                 }
             } else {
                 for (int[][] batch : batches) {
@@ -242,9 +350,9 @@ public final class SetFit {
                         a[k] = ids[batch[k][0]];
                         c[k] = ids[batch[k][1]];
                     }
+                    float loss;
                     if (o.loss() == Loss.MNR) {
-                        losses[steps++] = MultipleNegativesRankingLoss.trainStep(trainer, a, c, MultipleNegativesRankingLoss.DEFAULT_SCALE);
-                        checkFinite(losses[steps - 1], steps, o);
+                        loss = MultipleNegativesRankingLoss.trainStep(trainer, a, c, MultipleNegativesRankingLoss.DEFAULT_SCALE);
                     } else {
                         long[][] all = new long[2 * b][];
                         int[] lab = new int[2 * b];
@@ -253,18 +361,21 @@ public final class SetFit {
                             all[b + k] = c[k];
                             lab[k] = lab[b + k] = y[batch[k][0]];
                         }
-                        losses[steps++] = BatchHardTripletLoss.trainStep(trainer, all, lab, BatchHardTripletLoss.DEFAULT_MARGIN);
-                        checkFinite(losses[steps - 1], steps, o);
+                        loss = BatchHardTripletLoss.trainStep(trainer, all, lab, BatchHardTripletLoss.DEFAULT_MARGIN);
                     }
-                    listener.afterStep(steps);
+                    record(losses, loss, offset + ++done, o);
+                    listener.afterStep(offset + done, texts, labels);
                 }
             }
         } finally {
             if (bert.hasLora()) bert.mergeLora();
         }
-        var clf = FewShotClassifier.fit(enc, model, head, texts, labels, List.of(), seed);
-        return new Result(clf, o.loss() == Loss.COSINE ? pairs.size() : batches.stream().mapToInt(b -> b.length).sum(), steps,
-                java.util.Arrays.copyOf(losses, steps));
+        return o.loss() == Loss.COSINE ? pairs.size() : batches.stream().mapToInt(b -> b.length).sum();
+    }
+
+    private static void record(List<Float> losses, float loss, int step, Options o) {
+        losses.add(loss);
+        checkFinite(loss, step, o);
     }
 
     /** Support examples whose class has at least two (the anchors of one round of {@link AnchorPositiveSampler}). */

@@ -144,13 +144,52 @@ class SetFitTest {
         BertSource src = BertSource.builtinMiniLm();
         String[] atTwo = new String[1];
         try (var enc = BertSentenceEncoder.open(src, EncoderSettings.defaults().withThreads(1))) {
-            SetFit.fit(enc, "minilm", texts, labels, List.of(), o.withMaxSteps(4), 3, step -> {
+            SetFit.fit(enc, "minilm", texts, labels, List.of(), o.withMaxSteps(4), 3, (step, t, l) -> {
                 if (step == 2) atTwo[0] = enc.identity().modelChecksum();
             });
         }
         try (var enc = BertSentenceEncoder.open(src, EncoderSettings.defaults().withThreads(1))) {
             SetFit.fit(enc, "minilm", texts, labels, o.withMaxSteps(2), 3);
             assertEquals(enc.identity().modelChecksum(), atTwo[0]);
+        }
+    }
+
+    @Test
+    void selfTrainingPseudoLabelsThePoolWithTheFineTunedEncoderClassBalancedAndFromTheSeed() {
+        var texts = List.of("where is my card", "my card has not arrived", "card still not here",
+                "what is the exchange rate", "exchange rate for euros", "how much is a dollar in pounds",
+                "i want to close my account", "please delete my account", "cancel the account");
+        var labels = List.of("card", "card", "card", "rate", "rate", "rate", "close", "close", "close");
+        // two clear texts per class, one support text (never pseudo-labelled) and a blank line (skipped)
+        var pool = List.of("my new card never came", "the card I ordered is missing", "euro to dollar conversion rate",
+                "what rate do you give for yen", "close my account please", "I would like to shut down my account",
+                "where is my card", " ");
+        var o = SetFit.Options.defaults().withBatchSize(2).withMaxSteps(3).withSelfTraining(new SetFit.SelfTraining(1, 0.0, 2));
+        BertSource src = BertSource.builtinMiniLm();
+        String[] checksum = new String[2];
+        int[][] rows = new int[2][];
+        for (int run = 0; run < 2; run++) {
+            var seen = new ArrayList<String>();
+            try (var enc = BertSentenceEncoder.open(src, EncoderSettings.defaults().withThreads(1))) {
+                var r = SetFit.fit(enc, "minilm", texts, labels, pool, o, 5, (step, t, l) -> seen.add(step + ":" + t.size()));
+                assertEquals(List.of("1:9", "2:9", "3:9", "3:12", "4:12", "5:12"), seen, "round 1, pseudo-labelling, round 2");
+                assertEquals(5, r.steps());
+                assertEquals(5, r.losses().length);
+                // one per class (quota 1), classes in label-index (sorted) order, each from the right class's pool texts
+                assertEquals(List.of("card", "close", "rate"), r.pseudoLabels());
+                assertTrue(r.pseudoRows()[0] <= 1 && r.pseudoRows()[1] >= 4 && r.pseudoRows()[1] <= 5 && r.pseudoRows()[2] >= 2
+                        && r.pseudoRows()[2] <= 3, java.util.Arrays.toString(r.pseudoRows()));
+                assertEquals(List.of("card", "rate", "close"), r.classifier().predict(enc, List.of("my card is lost", "dollar rate", "close it")));
+                checksum[run] = enc.identity().modelChecksum();
+                rows[run] = r.pseudoRows();
+            }
+        }
+        assertEquals(checksum[0], checksum[1], "same seed, same fine-tuned weights");
+        assertArrayEquals(rows[0], rows[1]);
+        try (var enc = BertSentenceEncoder.open(src, EncoderSettings.defaults().withThreads(1))) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> SetFit.fit(enc, "minilm", texts, labels, List.of(), o, 5));
+            assertTrue(e.getMessage().contains("--pool"), e.getMessage());
         }
     }
 
