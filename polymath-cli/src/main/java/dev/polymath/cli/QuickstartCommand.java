@@ -16,6 +16,10 @@ import dev.polymath.core.sample.MixingStrategy;
 import dev.polymath.core.sample.TaskMixture;
 import dev.polymath.core.task.Task;
 import dev.polymath.core.task.TaskSuite;
+import dev.polymath.text.bert.BertSentenceEncoder;
+import dev.polymath.text.bert.BertSource;
+import dev.polymath.text.encoder.EncoderSettings;
+import dev.polymath.text.fewshot.SetFit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,6 +42,14 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "seed for every sampler (default: ${DEFAULT-VALUE})")
     long seed = 42;
 
+    @Option(names = "--setfit-steps", description = "steps of the setfit-LoRA fit in the few-shot section (BANKING77 5-shot); "
+            + "0 skips it (default: ${DEFAULT-VALUE})")
+    int setFitSteps = QUICK_SETFIT_STEPS;
+
+    /** The quickstart's setfit-LoRA budget, chosen on held-out train examples (docs/results/fewshot.md, "Quickstart"). */
+    static final int QUICK_SETFIT_STEPS = 40;
+    static final double QUICK_SETFIT_LR = 1e-4;
+
     @Mixin
     RunsOption runs = new RunsOption();
 
@@ -50,7 +62,9 @@ final class QuickstartCommand implements Callable<Integer> {
         config.put("seed", seed);
         config.put("datasets", List.of("clinc150", "banking77", "snips", "stsb", "mmlu", "bbh"));
         config.put("encoder", "all-MiniLM-L6-v2 (ONNX, built in)");
-        config.put("fewshot_methods", List.of("zeroshot", "prototype", "logistic"));
+        config.put("fewshot_methods", setFitSteps > 0 ? List.of("zeroshot", "prototype", "logistic", "setfit") : List.of("zeroshot", "prototype", "logistic"));
+        if (setFitSteps < 0) throw new IllegalArgumentException("--setfit-steps must be >= 0, got " + setFitSteps);
+        if (setFitSteps > 0) config.put("setfit", quickSetFit().toString());
         try (Run run = Run.start(runs.dir(), "quickstart", config, seed)) {
             out.println("Polymath quickstart: one model, many tasks, new tasks from a few examples (seed " + seed + ")");
             out.println();
@@ -186,7 +200,7 @@ final class QuickstartCommand implements Callable<Integer> {
             double zeroAcc = accuracy(zero.predict(testEmb), gold);
             t.row("zeroshot (label names only)", 0, zeroAcc, (System.nanoTime() - t0) / 1e6);
             run.metric("banking77 0-shot", "zeroshot accuracy", zeroAcc);
-            double[][] bars = {{zeroAcc, Double.NaN, Double.NaN}, {Double.NaN, 0, 0}, {Double.NaN, 0, 0}};
+            double[][] bars = {{zeroAcc, Double.NaN, Double.NaN, Double.NaN}, {Double.NaN, 0, 0, Double.NaN}, {Double.NaN, 0, 0, Double.NaN}};
             int shotIndex = 1;
             for (String split : List.of("train_5", "train_10")) {
                 var support = task.split(split);
@@ -203,13 +217,46 @@ final class QuickstartCommand implements Callable<Integer> {
                     run.metric("banking77 " + k + "-shot", m + " accuracy", acc);
                     bars[shotIndex][m.equals("prototype") ? 1 : 2] = acc;
                 }
+                if (k == 5 && setFitSteps > 0) {
+                    double acc = setFit(run, t, texts, labels, test, gold);
+                    bars[shotIndex][3] = acc;
+                }
                 shotIndex++;
             }
             run.chart(BarChart.builder("BANKING77 accuracy (%) by examples per intent")
-                    .categories("zeroshot", "prototype", "logistic").series("0 examples", bars[0])
+                    .categories("zeroshot", "prototype", "logistic", "setfit-LoRA").series("0 examples", bars[0])
                     .series("5 per intent", bars[1]).series("10 per intent", bars[2]).yLabel("accuracy (%)").decimals(1).build());
         }
-        print(run, t.decimals(2).note("Support sets are the fixed DNNC 5- and 10-shot splits; fit time includes embedding the support set.").build());
+        print(run, t.decimals(2).note("Support sets are the fixed DNNC 5- and 10-shot splits; fit time includes embedding the support set"
+                + (setFitSteps > 0 ? "; setfit-LoRA fine-tunes MiniLM (LoRA rank 8, in-batch negatives, lr " + QUICK_SETFIT_LR + ", "
+                + setFitSteps + " steps of 32 pairs) then fits a prototype head, and predicts with the fine-tuned encoder. More steps "
+                + "and full fine-tuning do better (docs/results/fewshot.md)" : "") + ".").build());
+    }
+
+    private SetFit.Options quickSetFit() {
+        return SetFit.Options.mnrLora().withMaxSteps(setFitSteps).withLearningRate(QUICK_SETFIT_LR);
+    }
+
+    /** setfit-LoRA on the 5-shot support set within the quickstart's budget; returns the test accuracy. */
+    private double setFit(Run run, Table.Builder t, List<String> texts, List<String> labels,
+                          List<dev.polymath.core.task.Example> test, List<String> gold) {
+        try (var enc = BertSentenceEncoder.open(BertSource.builtinMiniLm(), EncoderSettings.defaults())) {
+            long s0 = System.nanoTime();
+            SetFit.Result r;
+            try (var p = Progress.builder("setfit-LoRA fine-tuning (BANKING77 5-shot)").total(setFitSteps).unit("steps").build()) {
+                r = SetFit.fit(enc, "minilm", texts, labels, List.of(), quickSetFit(), seed, (step, x, y) -> p.set(step));
+            }
+            double ms = (System.nanoTime() - s0) / 1e6;
+            List<String> pred;
+            try (var p = Progress.builder("embedding BANKING77 test (fine-tuned)").total(test.size()).unit("texts").build()) {
+                pred = r.classifier().predict(enc.encode(test.stream().map(dev.polymath.core.task.Example::text).toList(),
+                        (done, total) -> p.set(done)));
+            }
+            double acc = accuracy(pred, gold);
+            t.row("setfit-LoRA (" + setFitSteps + " steps)", texts.size() / r.classifier().labels().size(), acc, ms);
+            run.metric("banking77 5-shot", "setfit-LoRA accuracy", acc);
+            return acc;
+        }
     }
 
     private static double accuracy(List<String> pred, List<String> gold) {

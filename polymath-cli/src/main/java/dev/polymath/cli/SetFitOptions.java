@@ -2,6 +2,7 @@ package dev.polymath.cli;
 
 import dev.polymath.text.bert.BertSource;
 import dev.polymath.text.encoder.EncoderSettings;
+import dev.polymath.text.fewshot.PseudoLabels;
 import dev.polymath.text.fewshot.SetFit;
 import picocli.CommandLine.Option;
 
@@ -45,12 +46,13 @@ final class SetFitOptions {
 
     @Option(names = "--setfit-checkpoints", split = ",", paramLabel = "STEPS",
             description = "setfit, eval only: also score the test split after these supervised steps (rows setfit@STEP), "
-                    + "a learning curve from one fine-tuning run")
+                    + "a learning curve from one fine-tuning run; 0 = before fine-tuning")
     java.util.List<Integer> checkpoints = java.util.List.of();
 
     @Option(names = "--setfit-selection-split", paramLabel = "SPLIT",
             description = "setfit, eval only: also score every setfit model (and checkpoint) on this split, e.g. validation, "
-                    + "to choose settings on it rather than on the test split")
+                    + "to choose settings on it rather than on the test split; train = 2,000 held-out train examples outside the "
+                    + "support set (for datasets without a validation split)")
     String selectionSplit;
 
     @Option(names = "--setfit-selftrain-per-class", paramLabel = "N",
@@ -66,15 +68,27 @@ final class SetFitOptions {
             description = "setfit: contrastive steps of the second round on support + pseudo-labels; 0 = the head alone uses them (default: 0)")
     Integer selfTrainSteps;
 
+    @Option(names = "--setfit-selftrain-pick", paramLabel = "PICK",
+            description = "setfit: which confident texts fill a class's quota: top (most confident) or spread (evenly spaced "
+                    + "confidence ranks) (default: top)")
+    String selfTrainPick;
+
+    @Option(names = "--setfit-selftrain-head-on-pseudo", description = "setfit: fit the final head on support + pseudo-labels "
+            + "(default: the support set only; the pseudo-labels train the encoder)")
+    Boolean selfTrainHeadOnPseudo;
+
     SetFit.Options options() {
         var o = new SetFit.Options(maxPairs != null ? maxPairs : D.maxPairs(), D.maxSteps(),
                 batch != null ? batch : D.batchSize(), lr != null ? lr : D.learningRate(),
                 loraRank != null ? loraRank : D.loraRank(), head != null ? head : D.head(),
                 loss != null ? SetFit.Loss.parse(loss) : D.loss(), pretrainSteps != null ? pretrainSteps : D.pretrainSteps(),
                 epochs != null ? epochs : D.epochs(), batching != null ? SetFit.Batching.parse(batching) : D.batching());
-        if (selfTrainPerClass != null || selfTrainThreshold != null || selfTrainSteps != null) {
+        if (selfTrainPerClass != null || selfTrainThreshold != null || selfTrainSteps != null || selfTrainPick != null
+                || selfTrainHeadOnPseudo != null) {
             o = o.withSelfTraining(new SetFit.SelfTraining(selfTrainPerClass != null ? selfTrainPerClass : 0,
-                    selfTrainThreshold != null ? selfTrainThreshold : 0, selfTrainSteps != null ? selfTrainSteps : 0));
+                    selfTrainThreshold != null ? selfTrainThreshold : 0, selfTrainSteps != null ? selfTrainSteps : 0,
+                    selfTrainPick != null ? PseudoLabels.Pick.parse(selfTrainPick) : PseudoLabels.Pick.TOP,
+                    selfTrainHeadOnPseudo != null && selfTrainHeadOnPseudo));
             if (!o.selfTraining().on()) throw new IllegalArgumentException("--setfit-selftrain-* options need --setfit-selftrain-per-class > 0");
         }
         return steps != null ? o.withMaxSteps(steps) : o;

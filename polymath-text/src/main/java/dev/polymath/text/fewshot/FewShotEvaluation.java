@@ -59,6 +59,8 @@ public final class FewShotEvaluation {
     private String selectionSplit;
     private boolean fixedSplits = true;
     private List<String> selectionTexts;
+    /** Size of the held-out sample of train when the selection split is {@code train}. */
+    static final int HELD_OUT_TRAIN = 2000;
     private int[] selectionLabels;
     private MetaProjection metaProjection;
     private FloatMatrix train;
@@ -87,13 +89,14 @@ public final class FewShotEvaluation {
 
     /**
      * Also scores {@code setfit} after each of these supervised steps (below the recipe's step count), with the recipe's
-     * head, as extra rows {@code setfit@<step>}: one fine-tuning run gives the whole learning curve. With the
+     * head, as extra rows {@code setfit@<step>}: one fine-tuning run gives the whole learning curve. Step 0 is the
+     * encoder before fine-tuning (the frozen baseline, scored the same way). With the
      * constant learning rate and a step-prefix-stable batch order, step k of a longer run is exactly a k-step run.
      */
     public FewShotEvaluation withSetFitCheckpoints(java.util.Collection<Integer> steps) {
         var s = new java.util.TreeSet<Integer>();
         for (int k : steps) {
-            if (k < 1) throw new IllegalArgumentException("setfit checkpoint steps must be >= 1, got " + k);
+            if (k < 0) throw new IllegalArgumentException("setfit checkpoint steps must be >= 0, got " + k);
             s.add(k); // a step at or past the end of training gives no row (the final row is that model)
         }
         this.setFitCheckpoints = s;
@@ -103,7 +106,8 @@ public final class FewShotEvaluation {
     /**
      * Also scores every {@code setfit} model (final and checkpoints) on {@code split} (e.g. {@code validation}), as rows
      * suffixed {@code (<split>)}: a recipe's settings can then be chosen on that split and read off the test rows of
-     * the same run, without a second fine-tuning.
+     * the same run, without a second fine-tuning. {@code train} (for datasets without a validation split) scores a
+     * fixed-seed sample of {@value #HELD_OUT_TRAIN} train examples outside each support set.
      */
     public FewShotEvaluation withSetFitSelectionSplit(String split) {
         if (split != null && split.equals(testSplit)) throw new IllegalArgumentException("the selection split must differ from the test split '" + testSplit + "'");
@@ -152,6 +156,10 @@ public final class FewShotEvaluation {
             if (FewShotMethods.isSetFit(m) && setFitSource == null) {
                 throw new IllegalStateException("setfit needs a trainable model: call withSetFit first");
             }
+        }
+        if (Task.TRAIN.equals(selectionSplit) && setFitOptions.selfTraining().on() && methods.stream().anyMatch(FewShotMethods::isSetFit)) {
+            throw new IllegalArgumentException("selection split 'train' holds out train texts that self-training pseudo-labels; "
+                    + "choose self-training settings on a real validation split");
         }
         embedOnce();
         var rows = new ArrayList<Row>();
@@ -292,7 +300,21 @@ public final class FewShotEvaluation {
 
     /** Accuracy, fit ms and predict ms of SetFit on one support set, with a fresh model. */
     private double[] evaluateSetFit(int[] set, String supports, long seed, java.util.Map<String, List<Double>> extraRows) {
-        if (selectionSplit != null && selectionTexts == null) {
+        if (selectionSplit != null && selectionSplit.equals(Task.TRAIN)) {
+            // no validation split (BANKING77): hold out train examples outside this support set, a fixed-seed sample
+            var in = new java.util.HashSet<Integer>();
+            for (int i : set) in.add(i);
+            int[] out = java.util.stream.IntStream.range(0, trainExamples.size()).filter(i -> !in.contains(i)).toArray();
+            int n = Math.min(HELD_OUT_TRAIN, out.length);
+            var rows = Seeds.sampleWithoutReplacement(out.length, n, Seeds.stream(seed, "fewshot-held-out-train"));
+            selectionTexts = new ArrayList<>(n);
+            selectionLabels = new int[n];
+            for (int j = 0; j < n; j++) {
+                Example e = trainExamples.get(out[rows[j]]);
+                selectionTexts.add(e.text());
+                selectionLabels[j] = task.labelIndex(e.label());
+            }
+        } else if (selectionSplit != null && selectionTexts == null) {
             var ex = task.split(selectionSplit);
             selectionTexts = ex.stream().map(Example::text).toList();
             selectionLabels = ex.stream().mapToInt(e -> task.labelIndex(e.label())).toArray();
@@ -312,18 +334,25 @@ public final class FewShotEvaluation {
             SetFit.StepListener checkpoint = (step, fitTexts, fitLabels) -> {
                 if (!setFitCheckpoints.contains(step)) return;
                 long c0 = System.nanoTime();
-                // rows after pseudo-labelling (self-training) are named setfit@STEP+pseudo: their head also sees the pseudo-labels
-                String name = "setfit@" + step + (fitTexts.size() > texts.size() ? "+pseudo" : "");
-                var clf = FewShotClassifier.fit(enc, model, FewShotMethods.get(setFitOptions.head()), fitTexts, fitLabels, List.of(), seed);
-                double a = accuracy(clf.predict(enc.encode(testTexts)));
-                extraRows.computeIfAbsent(name, x -> new ArrayList<>()).add(a);
-                String sel = "";
-                if (selectionSplit != null) {
-                    double v = accuracy(clf.predict(enc.encode(selectionTexts)), selectionLabels);
-                    extraRows.computeIfAbsent(name + " (" + selectionSplit + ")", x -> new ArrayList<>()).add(v);
-                    sel = String.format(java.util.Locale.ROOT, ", %s %.2f", selectionSplit, v);
-                }
-                log.accept(String.format(java.util.Locale.ROOT, "%s: head %s %s %.2f%s", name, setFitOptions.head(), testSplit, a, sel));
+                // after pseudo-labelling (self-training): setfit@STEP+pseudo has its head on support + pseudo-labels,
+                // setfit@STEP+pseudo/support-head on the support set alone
+                boolean pseudo = fitTexts.size() > texts.size();
+                var heads = new LinkedHashMap<String, List<List<String>>>();
+                heads.put("setfit@" + step + (pseudo ? "+pseudo" : ""), List.of(fitTexts, fitLabels));
+                if (pseudo) heads.put("setfit@" + step + "+pseudo/support-head", List.of(texts, labels));
+                FloatMatrix testE = enc.encode(testTexts), selE = selectionSplit != null ? enc.encode(selectionTexts) : null;
+                heads.forEach((name, xy) -> {
+                    var clf = FewShotClassifier.fit(enc, model, FewShotMethods.get(setFitOptions.head()), xy.get(0), xy.get(1), List.of(), seed);
+                    double a = accuracy(clf.predict(testE));
+                    extraRows.computeIfAbsent(name, x -> new ArrayList<>()).add(a);
+                    String sel = "";
+                    if (selE != null) {
+                        double v = accuracy(clf.predict(selE), selectionLabels);
+                        extraRows.computeIfAbsent(name + " (" + selectionSplit + ")", x -> new ArrayList<>()).add(v);
+                        sel = String.format(java.util.Locale.ROOT, ", %s %.2f", selectionSplit, v);
+                    }
+                    log.accept(String.format(java.util.Locale.ROOT, "%s: head %s %s %.2f%s", name, setFitOptions.head(), testSplit, a, sel));
+                });
                 checkpointNanos[0] += System.nanoTime() - c0;
             };
             // the unlabelled pool for self-training: the train texts outside the support set, labels hidden from SetFit
@@ -336,6 +365,7 @@ public final class FewShotEvaluation {
                 pool = java.util.Arrays.stream(poolRows).mapToObj(i -> trainExamples.get(i).text()).toList();
                 log.accept("setfit: self-training pool of " + pool.size() + " unlabelled train texts");
             }
+            checkpoint.afterStep(0, texts, labels);
             var r = SetFit.fit(enc, model, texts, labels, pool, setFitOptions.withPretrainSteps(0), seed, checkpoint);
             if (r.pseudoRows().length > 0) {
                 int right = 0;
@@ -362,7 +392,7 @@ public final class FewShotEvaluation {
             String other = setFitOptions.head().equals("prototype") ? "logistic" : "prototype";
             var altTexts = new ArrayList<>(texts);
             var altLabels = new ArrayList<>(labels);
-            for (int j = 0; j < r.pseudoRows().length; j++) {
+            for (int j = 0; setFitOptions.selfTraining().headOnPseudo() && j < r.pseudoRows().length; j++) {
                 altTexts.add(pool.get(r.pseudoRows()[j]));
                 altLabels.add(r.pseudoLabels().get(j));
             }

@@ -26,12 +26,34 @@ public final class PseudoLabels {
         }
     }
 
+    /** Which of a class's candidates fill its quota. */
+    public enum Pick {
+        /** The most confident: nearly always right, but the most redundant with the support set. */
+        TOP,
+        /**
+         * Evenly spaced ranks over the candidates sorted by confidence (rank {@code floor(j * n / quota)} for the j-th of
+         * {@code quota} out of {@code n}), the most confident first: a spread of easy and harder texts of the class.
+         */
+        SPREAD;
+
+        public static Pick parse(String s) {
+            for (Pick p : values()) if (p.name().equalsIgnoreCase(s.trim())) return p;
+            throw new IllegalArgumentException("unknown pseudo-label pick '" + s + "'; known: top, spread");
+        }
+    }
+
+    /** {@link #select(double[][], int[], double, Pick)} with {@link Pick#TOP}. */
+    public static Selection select(double[][] p, int[] quota, double threshold) {
+        return select(p, quota, threshold, Pick.TOP);
+    }
+
     /**
      * @param p         class probabilities of each pool row (rows x classes)
      * @param quota     the most rows class c may keep, {@code quota[c] >= 0}
      * @param threshold the least top probability a row needs
+     * @param pick      which candidates fill a quota smaller than the candidates
      */
-    public static Selection select(double[][] p, int[] quota, double threshold) {
+    public static Selection select(double[][] p, int[] quota, double threshold, Pick pick) {
         int classes = quota.length;
         var byClass = new ArrayList<List<Integer>>();
         for (int c = 0; c < classes; c++) byClass.add(new ArrayList<>());
@@ -50,8 +72,9 @@ public final class PseudoLabels {
                 int byP = Double.compare(p[b][cls], p[a][cls]);
                 return byP != 0 ? byP : Integer.compare(a, b);
             });
-            for (int j = 0; j < Math.min(quota[c], cand.size()); j++) {
-                rows.add(cand.get(j));
+            int n = cand.size(), k = Math.min(quota[c], n);
+            for (int j = 0; j < k; j++) {
+                rows.add(cand.get(pick == Pick.TOP ? j : (int) ((long) j * n / k)));
                 labels.add(c);
             }
         }

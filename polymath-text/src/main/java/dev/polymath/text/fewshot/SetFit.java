@@ -65,22 +65,26 @@ public final class SetFit {
 
     /**
      * Self-training with the fine-tuned encoder: after the supervised stage, embed the unlabelled pool with the fine-tuned
-     * encoder, score it with the head fitted on the support set, keep for each class its {@code perClass} most confident
-     * pool texts whose top probability reaches {@code threshold} ({@link PseudoLabels}), then train {@code steps} more
-     * steps (same loss, batching and learning rate, fresh optimizer) on support + pseudo-labelled texts and fit the head
-     * on both. Uses the pool's texts only, never its labels.
+     * encoder, score it with the head fitted on the support set, keep for each class {@code perClass} of the pool texts
+     * it predicts with top probability at least {@code threshold} ({@link PseudoLabels}, picked by {@code pick}), then
+     * train {@code steps} more steps (same loss, batching and learning rate, fresh optimizer) on support +
+     * pseudo-labelled texts, and fit the head on the support set, or with {@code headOnPseudo} on both. Uses the
+     * pool's texts only, never its labels.
      *
-     * @param perClass  pseudo-labels per class at most; 0 = off
-     * @param threshold the least top probability of a pseudo-labelled text (the head's calibrated softmax)
-     * @param steps     supervised steps of the second round (0: only the head sees the pseudo-labels)
+     * @param perClass     pseudo-labels per class at most; 0 = off
+     * @param threshold    the least top probability of a pseudo-labelled text (the head's calibrated softmax)
+     * @param steps        supervised steps of the second round
+     * @param pick         which candidates fill a class's quota
+     * @param headOnPseudo whether the final head is also fitted on the pseudo-labelled texts
      */
-    public record SelfTraining(int perClass, double threshold, int steps) {
-        public static final SelfTraining OFF = new SelfTraining(0, 0, 0);
+    public record SelfTraining(int perClass, double threshold, int steps, PseudoLabels.Pick pick, boolean headOnPseudo) {
+        public static final SelfTraining OFF = new SelfTraining(0, 0, 0, PseudoLabels.Pick.TOP, false);
 
         public SelfTraining {
             if (perClass < 0) throw new IllegalArgumentException("self-training pseudo-labels per class must be >= 0, got " + perClass);
             if (!(threshold >= 0 && threshold <= 1)) throw new IllegalArgumentException("self-training threshold must be in [0, 1], got " + threshold);
             if (steps < 0) throw new IllegalArgumentException("self-training steps must be >= 0, got " + steps);
+            if (pick == null) throw new IllegalArgumentException("self-training pick must be given");
         }
 
         public boolean on() {
@@ -268,7 +272,8 @@ public final class SetFit {
                 pairs += train(enc, fitTexts, fitLabels, y2, index.size(), o.selfTraining().steps(), o, Seeds.mix(seed, 2), round1, losses, listener);
             }
         }
-        var clf = FewShotClassifier.fit(enc, model, head, fitTexts, fitLabels, List.of(), seed);
+        boolean headOnPseudo = o.selfTraining().headOnPseudo();
+        var clf = FewShotClassifier.fit(enc, model, head, headOnPseudo ? fitTexts : texts, headOnPseudo ? fitLabels : labels, List.of(), seed);
         float[] l = new float[losses.size()];
         for (int i = 0; i < l.length; i++) l[i] = losses.get(i);
         return new Result(clf, pairs, l.length, l, pseudoRows, pseudoLabels);
@@ -293,7 +298,7 @@ public final class SetFit {
         for (int c = 0; c < col.length; c++) col[c] = clf.labels().indexOf(index.label(c));
         double[][] q = new double[p.length][index.size()];
         for (int i = 0; i < p.length; i++) for (int c = 0; c < col.length; c++) q[i][c] = p[i][col[c]];
-        var sel = PseudoLabels.select(q, PseudoLabels.uniformQuota(index.size(), st.perClass()), st.threshold());
+        var sel = PseudoLabels.select(q, PseudoLabels.uniformQuota(index.size(), st.perClass()), st.threshold(), st.pick());
         int[] rows = new int[sel.size()];
         for (int j = 0; j < rows.length; j++) rows[j] = keep[sel.rows()[j]];
         return new PseudoLabels.Selection(rows, sel.labels());

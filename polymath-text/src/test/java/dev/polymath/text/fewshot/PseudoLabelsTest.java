@@ -41,6 +41,17 @@ class PseudoLabelsTest {
     }
 
     @Test
+    void spreadTakesEvenlySpacedConfidenceRanks() {
+        // class 0 has 4 candidates by confidence r3, r0, r1, r5; a quota of 2 takes ranks 0 and 2 (floor(j * 4 / 2)): r3, r1
+        var s = PseudoLabels.select(P, new int[] {2, 2, 2}, 0.0, PseudoLabels.Pick.SPREAD);
+        assertArrayEquals(new int[] {3, 1, 2, 4, 6}, s.rows(), "class 1 has 2 candidates (r2 .50, r4 .40): both");
+        assertArrayEquals(new int[] {0, 0, 1, 1, 2}, s.labels());
+        // a quota of 3 of 4: ranks 0, 1, 2
+        assertArrayEquals(new int[] {3, 0, 1}, PseudoLabels.select(P, new int[] {3, 0, 0}, 0.0, PseudoLabels.Pick.SPREAD).rows());
+        assertEquals(PseudoLabels.Pick.SPREAD, PseudoLabels.Pick.parse(" Spread"));
+    }
+
+    @Test
     void badInputFailsWithItsRow() {
         var e = assertThrows(IllegalArgumentException.class, () -> PseudoLabels.select(new double[][] {{0.5, 0.5}, {1.0}}, new int[] {1, 1}, 0));
         assertEquals("pool row 1 has 1 probabilities, expected 2", e.getMessage());

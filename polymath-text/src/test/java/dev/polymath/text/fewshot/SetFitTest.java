@@ -164,7 +164,7 @@ class SetFitTest {
         var pool = List.of("my new card never came", "the card I ordered is missing", "euro to dollar conversion rate",
                 "what rate do you give for yen", "close my account please", "I would like to shut down my account",
                 "where is my card", " ");
-        var o = SetFit.Options.defaults().withBatchSize(2).withMaxSteps(3).withSelfTraining(new SetFit.SelfTraining(1, 0.0, 2));
+        var o = SetFit.Options.defaults().withBatchSize(2).withMaxSteps(3).withSelfTraining(new SetFit.SelfTraining(1, 0.0, 2, PseudoLabels.Pick.TOP, true));
         BertSource src = BertSource.builtinMiniLm();
         String[] checksum = new String[2];
         int[][] rows = new int[2][];
