@@ -363,7 +363,7 @@ public final class FewShotEvaluation {
                 for (int i : set) in.add(i);
                 poolRows = java.util.stream.IntStream.range(0, trainExamples.size()).filter(i -> !in.contains(i)).toArray();
                 pool = java.util.Arrays.stream(poolRows).mapToObj(i -> trainExamples.get(i).text()).toList();
-                log.accept("setfit: self-training pool of " + pool.size() + " unlabelled train texts");
+                log.accept("setfit: self-training pool of " + pool.size() + " unlabelled train texts (copies of support texts are skipped)");
             }
             checkpoint.afterStep(0, texts, labels);
             var r = SetFit.fit(enc, model, texts, labels, pool, setFitOptions.withPretrainSteps(0), seed, checkpoint);

@@ -281,15 +281,18 @@ public final class SetFit {
 
     /**
      * Pseudo-labels {@code pool} with {@code head} fitted on the support set's embeddings under the (fine-tuned) encoder:
-     * at most {@code st.perClass()} per class ({@link PseudoLabels}); pool texts that are support texts are skipped.
+     * at most {@code st.perClass()} per class ({@link PseudoLabels}); pool texts that are support texts (up to case and
+     * surrounding blanks) are skipped.
      * The selection's labels index {@code LabelIndex.of(labels)}.
      */
     static PseudoLabels.Selection pseudoLabel(BertSentenceEncoder enc, String model, FewShotMethod head, List<String> texts,
                                               List<String> labels, List<String> pool, SelfTraining st, long seed) {
         var clf = FewShotClassifier.fit(enc, model, head, texts, labels, List.of(), seed);
-        var support = new java.util.HashSet<>(texts);
+        // case and surrounding blanks ignored: BANKING77's DNNC splits are lowercased copies of train utterances
+        var support = new java.util.HashSet<String>();
+        for (String t : texts) support.add(normalized(t));
         int[] keep = java.util.stream.IntStream.range(0, pool.size())
-                .filter(i -> pool.get(i) != null && !pool.get(i).isBlank() && !support.contains(pool.get(i))).toArray();
+                .filter(i -> pool.get(i) != null && !pool.get(i).isBlank() && !support.contains(normalized(pool.get(i)))).toArray();
         var kept = java.util.Arrays.stream(keep).mapToObj(pool::get).toList();
         double[][] p = clf.predictProba(enc.encode(kept));
         // predictProba's columns follow the classifier's labels; map them to LabelIndex.of(labels)
@@ -302,6 +305,10 @@ public final class SetFit {
         int[] rows = new int[sel.size()];
         for (int j = 0; j < rows.length; j++) rows[j] = keep[sel.rows()[j]];
         return new PseudoLabels.Selection(rows, sel.labels());
+    }
+
+    private static String normalized(String t) {
+        return t.strip().toLowerCase(java.util.Locale.ROOT);
     }
 
     /**

@@ -160,10 +160,10 @@ class SetFitTest {
                 "what is the exchange rate", "exchange rate for euros", "how much is a dollar in pounds",
                 "i want to close my account", "please delete my account", "cancel the account");
         var labels = List.of("card", "card", "card", "rate", "rate", "rate", "close", "close", "close");
-        // two clear texts per class, one support text (never pseudo-labelled) and a blank line (skipped)
+        // two clear texts per class, one support text up to case and blanks (never pseudo-labelled) and a blank line (skipped)
         var pool = List.of("my new card never came", "the card I ordered is missing", "euro to dollar conversion rate",
                 "what rate do you give for yen", "close my account please", "I would like to shut down my account",
-                "where is my card", " ");
+                "Where is my card ", " ");
         var o = SetFit.Options.defaults().withBatchSize(2).withMaxSteps(3).withSelfTraining(new SetFit.SelfTraining(1, 0.0, 2, PseudoLabels.Pick.TOP, true));
         BertSource src = BertSource.builtinMiniLm();
         String[] checksum = new String[2];
