@@ -47,8 +47,8 @@ final class QuickstartCommand implements Callable<Integer> {
     int setFitSteps = QUICK_SETFIT_STEPS;
 
     /** The quickstart's setfit-LoRA budget, chosen on held-out train examples (docs/results/fewshot.md, "Quickstart"). */
-    static final int QUICK_SETFIT_STEPS = 40;
-    static final double QUICK_SETFIT_LR = 1e-4;
+    static final int QUICK_SETFIT_STEPS = 60;
+    static final double QUICK_SETFIT_LR = 3e-4;
 
     @Mixin
     RunsOption runs = new RunsOption();
