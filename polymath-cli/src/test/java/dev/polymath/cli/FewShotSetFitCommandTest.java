@@ -28,6 +28,27 @@ class FewShotSetFitCommandTest {
     }
 
     @Test
+    void selfTrainingPseudoLabelsThePoolAndNeedsOne(@TempDir Path tmp) throws Exception {
+        Path pool = tmp.resolve("pool.txt");
+        Files.writeString(pool, "my card still has not come\nwhat is the exchange rate today\nI lost my phone\nhow do I top up by cheque\n");
+        var r = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-steps", "2", "--setfit-batch", "8",
+                "--setfit-selftrain-per-class", "4", "--setfit-selftrain-steps", "1", "--pool", pool.toString(),
+                "--encoder-threads", "1", "--out", tmp.resolve("st").toString());
+        assertEquals(0, r.code(), r.err());
+        // threshold 0 and a quota of 4 per class: every one of the 4 pool texts is pseudo-labelled
+        assertTrue(r.out().contains("fitted setfit (") && r.out().contains(" 3 steps,"), r.out());
+        assertTrue(r.out().contains("self-training: 4 pseudo-labelled pool texts"), r.out());
+        var noPool = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-steps", "1",
+                "--setfit-selftrain-per-class", "4", "--encoder-threads", "1", "--out", tmp.resolve("x").toString());
+        assertTrue(noPool.code() != 0);
+        assertTrue(noPool.err().contains("--pool"), noPool.err());
+        var off = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-selftrain-steps", "5",
+                "--encoder-threads", "1", "--out", tmp.resolve("y").toString());
+        assertTrue(off.code() != 0);
+        assertTrue(off.err().contains("--setfit-selftrain-per-class"), off.err());
+    }
+
+    @Test
     void metaFitsOnAnotherDatasetsClassesAndPredicts(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("meta");
         // CLINC150 shares one intent name with BANKING77 (exchange_rate): it is left out
