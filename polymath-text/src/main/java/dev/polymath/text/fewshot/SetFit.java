@@ -252,11 +252,11 @@ public final class SetFit {
         List<String> fitTexts = texts, fitLabels = labels;
         int[] pseudoRows = new int[0];
         List<String> pseudoLabels = List.of();
-        if (o.selfTraining().on() && !pool.isEmpty()) {
+        if (o.selfTraining().on()) {
             var sel = pseudoLabel(enc, model, head, texts, labels, pool, o.selfTraining(), seed);
             pseudoRows = sel.rows();
             var pl = new java.util.ArrayList<String>();
-            for (int c : sel.labels()) pl.add(LabelIndex.of(labels).label(c));
+            for (int c : sel.labels()) pl.add(index.label(c));
             pseudoLabels = List.copyOf(pl);
             var t2 = new java.util.ArrayList<>(texts);
             var l2 = new java.util.ArrayList<>(labels);
