@@ -28,8 +28,11 @@ import java.util.function.Function;
  *       reserved vocabulary rows ({@code [unused*]}, never produced by the tokenizer).</li>
  * </ul>
  * Each step alternates as FusionBench does: (1) with the masks fixed, the trigger ascends the disagreement
- * {@link #consistency} between the triggered and the clean predictions (the paper's adversarial stand-in for the
- * unknown trigger); (2) with the trigger fixed, the masks descend {@link #maskObjective}: entropy(clean) +
+ * {@link #consistency} between the triggered and the clean predictions of the merge (the paper's adversarial
+ * stand-in for the unknown trigger) minus the same disagreement of the pretrained encoder: a backdoor is a
+ * sensitivity the task vectors add, whereas words that flip the pretrained encoder too are a generic weakness no
+ * mask over task vectors can remove (without this contrast, on TweetEval, the trigger found such words: its flip
+ * rate rose from 38 % to 66 % while the masks chased it); (2) with the trigger fixed, the masks descend {@link #maskObjective}: entropy(clean) +
  * advWeight * KL(clean || triggered), plus sparsity * mean sigmoid(b). The triggered term is the KL divergence from
  * the (detached) clean prediction, computed from log-softmax: its gradient in the triggered logits is
  * {@code p_triggered - p_clean}, so a trigger that confidently flips the prediction gives the masks the largest
@@ -118,6 +121,8 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
             final float invTotal = 1f / total;
             float t = (float) o.temperature(), advWeight = (float) o.advWeight();
             var adversary = new Learning.Trace();
+            var adversaryBase = new Learning.Trace();
+            final double[] pretrainedKl = new double[1];
             var losses = new Learning.Trace();
             var clean = new Learning.Trace();
             var kl = new Learning.Trace();
@@ -132,15 +137,23 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
                 adversary.add(Learning.step(space, advOpt, withMasks, s -> {
                     var masks = new LinkedHashMap<String, NDArray>();
                     sampleMasks(s.manager(), shared, backdoor, t)[0].forEach((n, a) -> masks.put(n, a.stopGradient()));
-                    var w = triggered(space.merged(s, coef, masks), place, trigger.add(vocabBias));
+                    NDArray tl = trigger.add(vocabBias);
+                    var w = triggered(space.merged(s, coef, masks), place, tl);
+                    var pre = triggered(n -> space.model().parameter(n), place, tl);
                     NDArray sum = null;
+                    double base = 0;
                     for (int task = 0; task < p.tasks(); task++) {
                         NDArray[] l = cleanAndTriggered(p, s, w, task, o.batch(), 3, st, len);
-                        NDArray a = consistency(l[0], l[1]);
+                        NDArray[] l0 = cleanAndTriggered(p, s, pre, task, o.batch(), 3, st, len);
+                        NDArray b0 = consistency(l0[0], l0[1]);
+                        base += b0.getFloat();
+                        NDArray a = consistency(l[0], l[1]).sub(b0);
                         sum = sum == null ? a : sum.add(a);
                     }
+                    pretrainedKl[0] = base;
                     return sum;
                 }));
+                adversaryBase.add((float) pretrainedKl[0]);
                 // (2) the masks against the trigger found so far; the trigger is fixed
                 final double[] parts = new double[3];
                 losses.add(Learning.step(space, maskOpt, withTrigger, s -> {
@@ -196,7 +209,8 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
             clean.into(trace, "entropy_clean");
             kl.into(trace, "kl_clean_triggered");
             flips.into(trace, "trigger_flip_rate");
-            adversary.into(trace, "adversary_kl");
+            adversary.into(trace, "adversary_kl_gain");
+            adversaryBase.into(trace, "adversary_kl_pretrained");
             trace.put("backdoor_mask_fraction", flagged / (double) total);
             trace.put("sparsest_tensor", sparsest);
             trace.put("sparsest_tensor_density", minDensity);
