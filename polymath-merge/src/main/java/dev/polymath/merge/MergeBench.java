@@ -22,7 +22,8 @@ import java.util.Map;
 /**
  * Times task arithmetic and TIES end to end (read, merge, write, publish) on the NumPy peer's files
  * (base.safetensors, ft0..2.safetensors in one folder), and a plain copy of the same bytes (read all four
- * inputs' data sections, write one output of the same size) as the I/O floor. Figures use the peer's
+ * inputs' data sections, write one output of the same size, published as a merge publishes: temporary file, fsync,
+ * rename over the previous output) as the I/O floor. Figures use the peer's
  * definitions: GB/s = (4 inputs + 1 output) x N x 4 bytes / seconds. Best and median of {@code repeats}.
  */
 public final class MergeBench {
@@ -127,10 +128,15 @@ public final class MergeBench {
         return m;
     }
 
-    /** Reads the data sections of the four inputs chunk by chunk, writes the base's bytes to {@code out}, fsyncs. */
-    private static void copy(Path dir, Path out) {
+    /**
+     * Reads the data sections of the four inputs chunk by chunk and writes the base's bytes with the same durable,
+     * atomic publication as a merge: into a new temporary sibling, fsynced, then renamed over the previous
+     * {@code out} (which frees the previous output's blocks and page cache, as the merge's publish does).
+     */
+    static void copy(Path dir, Path out) {
         byte[] buf = new byte[4 << 20];
-        try (var ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        Path tmp = out.resolveSibling("." + out.getFileName() + ".partial");
+        try (var ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             long sink = 0;
             for (String f : List.of("base", "ft0", "ft1", "ft2")) {
                 try (var sf = SafetensorsFile.open(dir.resolve(f + ".safetensors"))) {
@@ -146,6 +152,11 @@ public final class MergeBench {
             }
             ch.force(true);
             if (sink == 42) System.out.print("");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            Files.move(tmp, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -448,6 +448,7 @@ public final class MergeEngine implements AutoCloseable {
                 SafetensorsWriter.writePrefix(channels[s], shardPlan.layouts().get(s));
             }
             try {
+                try (EarlyWriteback wb = new EarlyWriteback(channels, EarlyWriteback.DEFAULT_STEP)) {
                 for (Item it : items) {
                     int shard = shardPlan.shardOf(it.name());
                     FileChannel ch = channels[shard];
@@ -456,6 +457,7 @@ public final class MergeEngine implements AutoCloseable {
                     if (!it.merged()) {
                         byte[] raw = reference().file(it.name()).readAllBytes(it.name());
                         SafetensorsWriter.writeFully(ch, ByteBuffer.wrap(raw), pos0);
+                        wb.wrote(raw.length);
                         bytesRead += raw.length;
                         bytesWritten += raw.length;
                         continue;
@@ -485,6 +487,7 @@ public final class MergeEngine implements AutoCloseable {
                             SafetensorsWriter.encode(w.out, 0, c.len, outType, w.buf);
                             w.buf.flip();
                             SafetensorsWriter.writeFully(ch, w.buf, pos0 + c.start * outType.size());
+                            wb.wrote((long) c.len * outType.size());
                         }
                         st[u] = sa;
                     });
@@ -494,6 +497,7 @@ public final class MergeEngine implements AutoCloseable {
                     StatsAcc sum = new StatsAcc(models.size());
                     for (StatsAcc s : st) sum.add(s);
                     statsOut.add(tensorStats(it, ctx, sum, job));
+                }
                 }
                 long f0 = System.nanoTime();
                 for (FileChannel c : channels) c.force(true);

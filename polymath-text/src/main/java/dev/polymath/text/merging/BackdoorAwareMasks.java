@@ -6,8 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.polymath.core.run.Progress;
 import dev.polymath.nn.Engines;
-import dev.polymath.text.bert.GradMode;
-
 import dev.polymath.text.bert.BertModel;
 
 import java.util.ArrayList;
@@ -21,25 +19,39 @@ import java.util.function.Function;
  * multi-task model merging via safety-aware subspace"; FusionBench's safe Concrete task arithmetic), for text:
  * <ul>
  *   <li>a shared Concrete mask {@code s} over the task vectors (as {@link ConcreteSubspace}, logits from 0);</li>
- *   <li>a second Concrete mask {@code b} (logits from -2, i.e. almost nothing flagged, with a penalty on its mean
- *       keep-probability) that marks parameters implicated by a trigger; the merged task vector uses
+ *   <li>a second, safety-aware Concrete mask {@code b} (logits from -2, i.e. almost nothing flagged, with a penalty
+ *       on its mean keep-probability) that marks the entries a trigger acts through; the merged task vector uses
  *       {@code s * (1 - b)}, rescaled by its mean per tensor;</li>
- *   <li>a soft trigger per task: {@code triggerTokens} learnable embedding rows, placed on reserved vocabulary
- *       entries ({@code [unused*]}, never produced by the tokenizer) inserted after {@code [CLS]}, its rows clipped
- *       to twice the mean word-embedding norm.</li>
+ *   <li>a synthesized trigger per task: {@code triggerTokens} soft tokens inserted after {@code [CLS]}, each a
+ *       softmax over the vocabulary's real words times the (merged) word embeddings, i.e. a point in the convex hull
+ *       of real token embeddings (the soft-token trigger inversion of NLP backdoor scanners such as DBS), carried on
+ *       reserved vocabulary rows ({@code [unused*]}, never produced by the tokenizer).</li>
  * </ul>
- * Each step alternates as FusionBench does: (1) with the masks fixed, the trigger ascends the cross-entropy between
- * the predictions on triggered inputs and the clean predictions' argmax (it looks for an input change that flips
- * the merged model, a stand-in for the unknown trigger); (2) with the trigger fixed, the masks descend
- * {@link #maskObjective}: entropy(clean) + advWeight * entropy(triggered) (FusionBench's "regu2", advWeight 0.1),
- * plus sparsity * mean sigmoid(b). The masks must not descend the adversary's cross-entropy: it is unbounded (the
- * trigger drives it up every step) and is zero for a model that predicts one class whatever the input, so it
- * pulls the masks towards a constant prediction (on TweetEval it made every emotion tweet "anger"). Coefficients
- * stay at 0.3. The result is the hard mask {@code (s >= 0) and not (b >= 0)}.
+ * Each step alternates as FusionBench does: (1) with the masks fixed, the trigger ascends the disagreement
+ * {@link #consistency} between the triggered and the clean predictions of the merge (the paper's adversarial
+ * stand-in for the unknown trigger) minus the same disagreement of the pretrained encoder: a backdoor is a
+ * sensitivity the task vectors add, whereas words that flip the pretrained encoder too are a generic weakness no
+ * mask over task vectors can remove (without this contrast, on TweetEval, the trigger found such words: its flip
+ * rate rose from 38 % to 66 % while the masks chased it); (2) with the trigger fixed, the masks descend {@link #maskObjective}: entropy(clean) +
+ * advWeight * KL(clean || triggered), plus sparsity * mean sigmoid(b). The triggered term is the KL divergence from
+ * the (detached) clean prediction, computed from log-softmax: its gradient in the triggered logits is
+ * {@code p_triggered - p_clean}, so a trigger that confidently flips the prediction gives the masks the largest
+ * signal. FusionBench's "regu2", the entropy of the triggered predictions, does the opposite: a confident flip has
+ * entropy ~0 and no gradient (on TweetEval it fell to 1e-14 nats and the backdoor mask flagged ~70 entries), and
+ * minimizing it rewards the backdoor's confidence. The target is detached and the trigger is trained in its own
+ * step, so the masks never descend the adversary's unbounded ascent (an earlier version did, and collapsed
+ * TweetEval emotion to one class). Coefficients stay at 0.3. The result is the hard mask
+ * {@code (s >= 0) and not (b >= 0)}.
  */
 public final class BackdoorAwareMasks implements LearnedMergeMethod {
     /** First reserved token id ([unused0] in the BERT uncased vocabulary). */
     static final int FIRST_RESERVED_ID = 1;
+    /**
+     * First id of a real word in the BERT uncased vocabulary ("!"): below it are [PAD], [unused*], [UNK], [CLS],
+     * [SEP] and [MASK], which the synthesized trigger may not use. Smaller (toy) vocabularies use every id after the
+     * reserved trigger rows.
+     */
+    static final int FIRST_WORD_ID = 999;
     static final float BACKDOOR_INIT = -2f;
     static final String WORD_EMBEDDINGS = "embeddings.word_embeddings.weight";
 
@@ -47,25 +59,43 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
 
     public String reference() { return "https://arxiv.org/abs/2410.13910 (DAM, safety-aware subspace)"; }
 
+    /** The trigger's vocabulary logits move by up to ~advLr per step (Adam), so it needs a larger rate than the masks. */
+    public LearnOptions defaults() { return LearnOptions.defaults().withAdvLr(0.1).withAdvWeight(1.0); }
+
     /**
-     * What the masks minimize for one task: mean entropy of the clean predictions plus {@code advWeight} times the
-     * mean entropy of the triggered ones; bounded by {@code (1 + advWeight) ln(classes)} whatever the trigger does.
+     * What the masks minimize for one task: mean entropy of the clean predictions plus {@code advWeight} times
+     * {@link #consistency}; the clean prediction is the target, detached.
      */
     static NDArray maskObjective(NDArray cleanLogits, NDArray triggeredLogits, float advWeight) {
-        return MergeProblem.entropy(cleanLogits).add(MergeProblem.entropy(triggeredLogits).mul(advWeight));
+        return MergeProblem.entropy(cleanLogits).add(consistency(cleanLogits, triggeredLogits).mul(advWeight));
     }
 
-    /** What the trigger maximizes for one task: cross-entropy of the triggered predictions against the clean argmax. */
-    static NDArray adversaryObjective(NDArray cleanLogits, NDArray triggeredLogits) {
-        return MergeProblem.crossEntropy(triggeredLogits, cleanLogits.argMax(1));
+    /**
+     * Mean KL(p_clean || p_triggered) in nats, p_clean detached: 0 when the trigger changes nothing, large when it
+     * flips confident predictions; log-space, so it does not saturate.
+     */
+    static NDArray consistency(NDArray cleanLogits, NDArray triggeredLogits) {
+        NDArray logc = cleanLogits.logSoftmax(-1).stopGradient();
+        NDArray logt = triggeredLogits.logSoftmax(-1);
+        return logc.exp().mul(logc.sub(logt)).sum(new int[] {-1}).mean();
+    }
+
+    /** Share of rows whose triggered argmax differs from the clean one. */
+    static double flipRate(NDArray cleanLogits, NDArray triggeredLogits) {
+        long[] c = cleanLogits.argMax(1).toLongArray(), t = triggeredLogits.argMax(1).toLongArray();
+        int n = 0;
+        for (int i = 0; i < c.length; i++) if (c[i] != t[i]) n++;
+        return n / (double) c.length;
     }
 
     public LearnedMerge learn(MergeProblem p, LearnOptions o) {
         MergeSpace space = p.space();
         int k = space.models(), len = o.triggerTokens(), slots = k * len;
         long[] embShape = space.shape(WORD_EMBEDDINGS);
-        int vocab = (int) embShape[0], hidden = (int) embShape[1];
+        int vocab = (int) embShape[0];
         if (FIRST_RESERVED_ID + slots > 100) throw new IllegalArgumentException("not enough reserved tokens for " + slots + " trigger slots");
+        int firstCandidate = vocab > FIRST_WORD_ID ? FIRST_WORD_ID : FIRST_RESERVED_ID + slots;
+        if (firstCandidate >= vocab) throw new IllegalArgumentException("a vocabulary of " + vocab + " leaves no token for the trigger");
         Engines.pytorch().setRandomSeed((int) p.seed());
         try (NDManager m = space.model().newChildManager(); Progress bar = Progress.start(name(), o.steps())) {
             var maskOpt = new ArrayAdam(m);
@@ -74,64 +104,83 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
             var backdoor = new LinkedHashMap<String, NDArray>();
             for (String n : space.names()) {
                 shared.put(n, maskOpt.adam("shared:" + n, m.zeros(new Shape(space.shape(n))), o.maskLr(), false));
-                backdoor.put(n, maskOpt.adam("backdoor:" + n, m.full(new Shape(space.shape(n)), BACKDOOR_INIT, DataType.FLOAT32), o.maskLr(), false));
+                backdoor.put(n, maskOpt.adamGrouped("backdoor:" + n, m.full(new Shape(space.shape(n)), BACKDOOR_INIT, DataType.FLOAT32), o.maskLr(), "backdoor"));
             }
-            NDArray trigger = advOpt.adam("trigger", m.zeros(new Shape(slots, hidden)), o.advLr(), true);
+            // the trigger: vocabulary logits per slot, from 0 (the mean real-word embedding)
+            NDArray trigger = advOpt.adam("trigger", m.zeros(new Shape(slots, vocab)), o.advLr(), true);
+            float[] excluded = new float[vocab];
+            java.util.Arrays.fill(excluded, 0, firstCandidate, -1e9f);
+            NDArray vocabBias = m.create(excluded, new Shape(1, vocab));
             // scatter matrix [vocab, slots]: column j is the one-hot of reserved id FIRST_RESERVED_ID + j
             float[] scatter = new float[vocab * slots];
             for (int j = 0; j < slots; j++) scatter[(FIRST_RESERVED_ID + j) * slots + j] = 1f;
             NDArray place = m.create(scatter, new Shape(vocab, slots));
             NDArray coef = m.full(new Shape(k, 1), (float) o.init(), DataType.FLOAT32);
-            float maxNorm = 2f * meanRowNorm(space.model().parameterValues(WORD_EMBEDDINGS), hidden);
             long total = 0;
             for (String n : space.names()) total += shapeSize(space.shape(n));
             final float invTotal = 1f / total;
             float t = (float) o.temperature(), advWeight = (float) o.advWeight();
             var adversary = new Learning.Trace();
+            var adversaryBase = new Learning.Trace();
+            final double[] pretrainedKl = new double[1];
             var losses = new Learning.Trace();
             var clean = new Learning.Trace();
-            var triggered = new Learning.Trace();
-            var withMasks = new ArrayList<NDArray>(List.of(place, coef));
+            var kl = new Learning.Trace();
+            var flips = new Learning.Trace();
+            var withMasks = new ArrayList<NDArray>(List.of(place, coef, vocabBias));
             withMasks.addAll(maskOpt.arrays());
-            var withTrigger = new ArrayList<NDArray>(List.of(place, coef));
+            var withTrigger = new ArrayList<NDArray>(List.of(place, coef, vocabBias));
             withTrigger.addAll(advOpt.arrays());
             for (int step = 0; step < o.steps(); step++) {
                 final int st = step;
-                // (1) the adversary on the current merge; the masks are fixed (no gradient reaches them)
+                // (1) the trigger against the current merge; the masks are fixed (no gradient reaches them)
                 adversary.add(Learning.step(space, advOpt, withMasks, s -> {
-                    var masks = sampleMasks(s.manager(), shared, backdoor, t, true);
-                    var w = triggered(space.merged(s, coef, masks), place.matMul(trigger));
+                    var masks = new LinkedHashMap<String, NDArray>();
+                    sampleMasks(s.manager(), shared, backdoor, t)[0].forEach((n, a) -> masks.put(n, a.stopGradient()));
+                    NDArray tl = trigger.add(vocabBias);
+                    var w = triggered(space.merged(s, coef, masks), place, tl);
+                    var pre = triggered(n -> space.model().parameter(n), place, tl);
                     NDArray sum = null;
+                    double base = 0;
                     for (int task = 0; task < p.tasks(); task++) {
                         NDArray[] l = cleanAndTriggered(p, s, w, task, o.batch(), 3, st, len);
-                        NDArray a = adversaryObjective(l[0], l[1]);
+                        NDArray[] l0 = cleanAndTriggered(p, s, pre, task, o.batch(), 3, st, len);
+                        NDArray b0 = consistency(l0[0], l0[1]);
+                        base += b0.getFloat();
+                        NDArray a = consistency(l[0], l[1]).sub(b0);
                         sum = sum == null ? a : sum.add(a);
                     }
+                    pretrainedKl[0] = base;
                     return sum;
                 }));
-                clipRows(m, trigger, maxNorm);
+                adversaryBase.add((float) pretrainedKl[0]);
                 // (2) the masks against the trigger found so far; the trigger is fixed
-                final double[] parts = new double[2];
+                final double[] parts = new double[3];
                 losses.add(Learning.step(space, maskOpt, withTrigger, s -> {
                     NDArray keepProb = null;
                     for (NDArray b : backdoor.values()) {
                         NDArray kp = ai.djl.nn.Activation.sigmoid(b).sum();
                         keepProb = keepProb == null ? kp : keepProb.add(kp);
                     }
-                    var masks = sampleMasks(s.manager(), shared, backdoor, t, false);
-                    var w = triggered(space.merged(s, coef, masks), place.matMul(trigger.stopGradient()));
+                    var masks = sampleMasks(s.manager(), shared, backdoor, t);
+                    var wClean = space.merged(s, coef, masks[0]);
+                    var wTriggered = triggered(space.merged(s, coef, masks[1]), place, trigger.stopGradient().add(vocabBias));
                     NDArray loss = keepProb.mul(invTotal * (float) o.sparsity());
                     for (int task = 0; task < p.tasks(); task++) {
-                        NDArray[] l = cleanAndTriggered(p, s, w, task, o.batch(), 4, st, len);
-                        NDArray hc = MergeProblem.entropy(l[0]), ht = MergeProblem.entropy(l[1]);
-                        parts[0] += hc.getFloat();
-                        parts[1] += ht.getFloat();
+                        long[][] rows = p.unlabelledBatch(task, o.batch(), 4, st);
+                        long[][] trig = new long[rows.length][];
+                        for (int i = 0; i < rows.length; i++) trig[i] = withTrigger(rows[i], FIRST_RESERVED_ID + task * len, len);
+                        NDArray[] l = {p.logits(s, wClean, task, rows), p.logits(s, wTriggered, task, trig)};
+                        parts[0] += MergeProblem.entropy(l[0]).getFloat();
+                        parts[1] += consistency(l[0], l[1]).getFloat();
+                        parts[2] += flipRate(l[0], l[1]) / p.tasks();
                         loss = loss.add(maskObjective(l[0], l[1], advWeight));
                     }
                     return loss;
                 }));
                 clean.add((float) parts[0]);
-                triggered.add((float) parts[1]);
+                kl.add((float) parts[1]);
+                flips.add((float) parts[2]);
                 bar.step();
             }
             Map<String, float[]> hard = new LinkedHashMap<>();
@@ -158,8 +207,10 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
             var trace = new LinkedHashMap<String, Object>();
             losses.into(trace, "loss");
             clean.into(trace, "entropy_clean");
-            triggered.into(trace, "entropy_triggered");
-            adversary.into(trace, "adversary_ce");
+            kl.into(trace, "kl_clean_triggered");
+            flips.into(trace, "trigger_flip_rate");
+            adversary.into(trace, "adversary_kl_gain");
+            adversaryBase.into(trace, "adversary_kl_pretrained");
             trace.put("backdoor_mask_fraction", flagged / (double) total);
             trace.put("sparsest_tensor", sparsest);
             trace.put("sparsest_tensor_density", minDensity);
@@ -169,21 +220,35 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
         }
     }
 
-    /** Relaxed masks {@code rescale(s * (1 - b))} per tensor; {@code fixed}: without gradient to the logits. */
-    private static Map<String, NDArray> sampleMasks(NDManager sm, Map<String, NDArray> shared, Map<String, NDArray> backdoor, float t, boolean fixed) {
-        var masks = new LinkedHashMap<String, NDArray>();
+    /**
+     * One Concrete draw of both masks as two views: [0] {@code rescale(s) * (1 - b)} with gradient to both logits
+     * (the clean forward), [1] the same values with the shared mask detached (the triggered forward: the KL term
+     * teaches only the backdoor mask; the shared mask learns the task subspace from clean entropy, as Concrete).
+     * Only {@code s} is rescaled by its mean: the entries the backdoor mask removes are not compensated for, so
+     * removing entries never amplifies the rest.
+     */
+    private static Map<String, NDArray>[] sampleMasks(NDManager sm, Map<String, NDArray> shared, Map<String, NDArray> backdoor, float t) {
+        var both = new LinkedHashMap<String, NDArray>();
+        var triggered = new LinkedHashMap<String, NDArray>();
         for (var e : shared.entrySet()) {
-            NDArray ms = ConcreteMask.sample(sm, e.getValue(), t);
-            NDArray mb = ConcreteMask.sample(sm, backdoor.get(e.getKey()), t);
-            NDArray mask = ConcreteMask.rescale(ms.mul(mb.neg().add(1f)));
-            masks.put(e.getKey(), fixed ? mask.stopGradient() : mask);
+            NDArray ms = ConcreteMask.rescale(ConcreteMask.sample(sm, e.getValue(), t));
+            NDArray keep = ConcreteMask.sample(sm, backdoor.get(e.getKey()), t).neg().add(1f);
+            both.put(e.getKey(), ms.mul(keep));
+            triggered.put(e.getKey(), ms.stopGradient().mul(keep));
         }
-        return masks;
+        @SuppressWarnings("unchecked")
+        Map<String, NDArray>[] out = new Map[] {both, triggered};
+        return out;
     }
 
-    /** The merged weights with the soft-trigger rows ({@code rows} [vocab, hidden], zero off the reserved ids) added to the word embeddings. */
-    private static Function<String, NDArray> triggered(Function<String, NDArray> merged, NDArray rows) {
-        NDArray emb = merged.apply(WORD_EMBEDDINGS).add(rows);
+    /**
+     * The merged weights with the trigger's reserved rows replaced by softmax({@code triggerLogits}) [slots, vocab]
+     * times the merged word embeddings ({@code place} [vocab, slots] scatters slot j to its reserved id).
+     */
+    private static Function<String, NDArray> triggered(Function<String, NDArray> merged, NDArray place, NDArray triggerLogits) {
+        NDArray e = merged.apply(WORD_EMBEDDINGS);
+        NDArray rows = triggerLogits.softmax(-1).matMul(e);                 // [slots, hidden]
+        NDArray emb = e.add(place.matMul(rows.sub(place.transpose().matMul(e))));
         return n -> n.equals(WORD_EMBEDDINGS) ? emb : merged.apply(n);
     }
 
@@ -206,26 +271,6 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
         for (int j = 0; j < len; j++) out[1 + j] = firstId + j;
         System.arraycopy(row, 1, out, 1 + len, row.length - 1);
         return out;
-    }
-
-    private static void clipRows(NDManager m, NDArray rows, float maxNorm) {
-        try (NDManager tmp = m.newSubManager(); GradMode g = GradMode.off()) {
-            rows.tempAttach(tmp);
-            NDArray norms = rows.norm(new int[] {1}, true);
-            NDArray scale = norms.maximum(maxNorm).pow(-1).mul(maxNorm);   // min(1, maxNorm / norm)
-            rows.muli(scale);
-        }
-    }
-
-    private static float meanRowNorm(float[] table, int hidden) {
-        int rows = table.length / hidden;
-        double s = 0;
-        for (int r = 0; r < rows; r++) {
-            double q = 0;
-            for (int j = 0; j < hidden; j++) q += (double) table[r * hidden + j] * table[r * hidden + j];
-            s += Math.sqrt(q);
-        }
-        return (float) (s / rows);
     }
 
     private static long shapeSize(long[] shape) {

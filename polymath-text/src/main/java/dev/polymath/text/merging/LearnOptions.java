@@ -11,8 +11,8 @@ package dev.polymath.text.merging;
  * @param maskLr          learning rate of the mask logits (Adam)
  * @param init            initial coefficient of every task vector (and the fixed lambda of the Concrete methods)
  * @param temperature     Concrete temperature
- * @param advLr           learning rate of the soft trigger (backdoor-aware masks)
- * @param advWeight       weight of the entropy on triggered inputs in the masks' loss (backdoor-aware masks)
+ * @param advLr           learning rate of the trigger's vocabulary logits (backdoor-aware masks)
+ * @param advWeight       weight of KL(clean || triggered) in the masks' loss (backdoor-aware masks)
  * @param sparsity        weight of the penalty on the backdoor mask's keep-probability (backdoor-aware masks)
  * @param triggerTokens   length of the soft trigger (backdoor-aware masks)
  */
@@ -26,7 +26,7 @@ public record LearnOptions(int steps, int batch, double lr, double maskLr, doubl
     }
 
     public static LearnOptions defaults() {
-        return new LearnOptions(60, 16, 1e-2, 5e-2, 0.3, 0.5, 1e-2, 0.1, 1e-2, 3);   // advWeight 0.1 as FusionBench
+        return new LearnOptions(60, 16, 1e-2, 5e-2, 0.3, 0.5, 1e-2, 0.1, 1e-2, 3);
     }
 
     public LearnOptions withSteps(int s) { return new LearnOptions(s, batch, lr, maskLr, init, temperature, advLr, advWeight, sparsity, triggerTokens); }
@@ -35,4 +35,6 @@ public record LearnOptions(int steps, int batch, double lr, double maskLr, doubl
     public LearnOptions withMaskLr(double v) { return new LearnOptions(steps, batch, lr, v, init, temperature, advLr, advWeight, sparsity, triggerTokens); }
     public LearnOptions withInit(double v) { return new LearnOptions(steps, batch, lr, maskLr, v, temperature, advLr, advWeight, sparsity, triggerTokens); }
     public LearnOptions withTemperature(double v) { return new LearnOptions(steps, batch, lr, maskLr, init, v, advLr, advWeight, sparsity, triggerTokens); }
+    public LearnOptions withAdvLr(double v) { return new LearnOptions(steps, batch, lr, maskLr, init, temperature, v, advWeight, sparsity, triggerTokens); }
+    public LearnOptions withAdvWeight(double v) { return new LearnOptions(steps, batch, lr, maskLr, init, temperature, advLr, v, sparsity, triggerTokens); }
 }

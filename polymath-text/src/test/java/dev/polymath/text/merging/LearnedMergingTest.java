@@ -182,27 +182,37 @@ class LearnedMergingTest {
     }
 
     /**
-     * DAM's masks descend entropy(clean) + w * entropy(triggered), hand-computed here, never the adversary's
-     * cross-entropy against the clean argmax: that term is unbounded (100 nats below, for a trigger that flips a
-     * confident prediction) and zero for a constant prediction, and descending it collapsed TweetEval emotion to one
-     * class. The objective must stay within (1 + w) ln(classes) whatever the trigger does.
+     * DAM's masks descend entropy(clean) + w * KL(clean || triggered), hand-computed here. The KL term does not
+     * saturate: for a trigger that confidently flips a prediction its gradient in the triggered logits is
+     * p_triggered - p_clean, where the entropy of the triggered prediction (FusionBench's "regu2", which left the
+     * TweetEval backdoor mask without signal) has a gradient of ~0. The clean prediction is a detached target.
      */
     @Test
-    void damMasksDescendEntropyNotTheAdversarysCrossEntropy() {
+    void damMaskObjectiveIsEntropyPlusANonSaturatingKl() {
         try (NDManager m = Engines.pytorch().newBaseManager()) {
             float ln3 = (float) Math.log(3);
-            NDArray clean = m.create(new float[] {0f, 0f, ln3, 0f}, new Shape(2, 2));        // p = (1/2, 1/2), (3/4, 1/4)
-            NDArray flipped = m.create(new float[] {-50f, 50f, -50f, 50f}, new Shape(2, 2));  // both confidently class 1
-            double hClean = (Math.log(2) + -(0.75 * Math.log(0.75) + 0.25 * Math.log(0.25))) / 2;
-            assertEquals(hClean, BackdoorAwareMasks.maskObjective(clean, flipped, 0.1f).getFloat(), 1e-5);
-            assertEquals(hClean + 0.1 * hClean, BackdoorAwareMasks.maskObjective(clean, clean, 0.1f).getFloat(), 1e-5);
-            NDArray uniform = m.zeros(new Shape(2, 2));
-            assertEquals(1.1 * Math.log(2), BackdoorAwareMasks.maskObjective(uniform, uniform, 0.1f).getFloat(), 1e-5);
-            assertTrue(BackdoorAwareMasks.maskObjective(clean, flipped, 0.1f).getFloat() <= 1.1 * Math.log(2));
-            // the adversary's objective is the unbounded one: 100 nats for the flip (clean argmax 0 and 0)
-            assertEquals(100.0, BackdoorAwareMasks.adversaryObjective(clean, flipped).getFloat(), 1e-3);
+            NDArray clean = m.create(new float[] {0f, ln3}, new Shape(1, 2));          // p = (1/4, 3/4)
+            NDArray flipped = m.create(new float[] {50f, -50f}, new Shape(1, 2));      // confidently class 0
+            double hClean = -(0.75 * Math.log(0.75) + 0.25 * Math.log(0.25));
+            double kl = 0.25 * Math.log(0.25) + 0.75 * (Math.log(0.75) + 100);      // sum p_c (ln p_c - ln p_t), ln p_t = (0, -100)
+            assertEquals(kl, BackdoorAwareMasks.consistency(clean, flipped).getFloat(), 1e-3);
+            assertEquals(0.0, BackdoorAwareMasks.consistency(clean, clean).getFloat(), 1e-6);
+            assertEquals(hClean + 0.5 * kl, BackdoorAwareMasks.maskObjective(clean, flipped, 0.5f).getFloat(), 1e-3);
+            assertEquals(1.0, BackdoorAwareMasks.flipRate(clean, flipped));
+            flipped.setRequiresGradient(true);
+            clean.setRequiresGradient(true);
+            try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+                gc.backward(BackdoorAwareMasks.consistency(clean, flipped));
+            }
+            assertArrayEquals(new float[] {0.75f, -0.75f}, flipped.getGradient().toFloatArray(), 1e-5f, "p_triggered - p_clean");
+            assertArrayEquals(new float[] {0f, 0f}, clean.getGradient().toFloatArray(), 0f, "the clean prediction is a fixed target");
+            NDArray again = m.create(new float[] {50f, -50f}, new Shape(1, 2));
+            again.setRequiresGradient(true);
+            try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+                gc.backward(MergeProblem.entropy(again));
+            }
+            for (float g : again.getGradient().toFloatArray()) assertEquals(0f, g, 1e-20f, "the triggered entropy saturates");
         }
-        assertEquals(0.1, LearnOptions.defaults().advWeight(), "FusionBench's adv_weight");
     }
 
     @Test
