@@ -1,11 +1,11 @@
 package dev.polymath.cli;
 
 import dev.polymath.text.FloatMatrix;
+import dev.polymath.text.SentenceEncoders;
 import dev.polymath.text.cache.CachedEncoder;
 import dev.polymath.text.cache.EmbeddingCache;
 import dev.polymath.text.data.TextDatasets;
 import dev.polymath.text.encoder.EncoderSettings;
-import dev.polymath.text.encoder.ModelSource;
 import dev.polymath.text.encoder.OnnxSentenceEncoder;
 import dev.polymath.text.encoder.Pooling;
 import dev.polymath.text.encoder.ProgressListener;
@@ -36,7 +36,7 @@ public final class EncodeCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--model", defaultValue = "minilm", paramLabel = "minilm|FOLDER",
-            description = "'minilm' (built-in all-MiniLM-L6-v2) or a Hugging Face folder with tokenizer.json and model.onnx. Default: ${DEFAULT-VALUE}.")
+            description = "'minilm' (built-in all-MiniLM-L6-v2) or a Hugging Face folder with tokenizer.json and model.onnx (run on ONNX Runtime) or only config.json + model.safetensors (run on the DJL/PyTorch BERT). Default: ${DEFAULT-VALUE}.")
     String model;
 
     @Option(names = "--input", paramLabel = "FILE|DATASET:SPLIT",
@@ -99,39 +99,41 @@ public final class EncodeCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--output must end in .npy or .safetensors: " + output);
             }
         }
-        ModelSource source = ModelSource.resolve(model);
-        OnnxSentenceEncoder onnx = OnnxSentenceEncoder.open(source, settings);
-        err.println("encode: model " + onnx.describe());
+        SentenceEncoder base = SentenceEncoders.open(model, settings);
+        OnnxSentenceEncoder onnx = base instanceof OnnxSentenceEncoder o ? o : null;
+        String description = onnx != null ? onnx.describe()
+                : "DJL/PyTorch BERT from the safetensors in " + model + " (no model.onnx) " + base.identity();
+        err.println("encode: model " + description);
         err.flush();
-        SentenceEncoder opened = onnx;
+        SentenceEncoder opened = base;
         if (cache != null) {
             try {
-                opened = new CachedEncoder(onnx, new EmbeddingCache(cache));
+                opened = new CachedEncoder(base, new EmbeddingCache(cache));
             } catch (RuntimeException e) {
-                onnx.close();
+                base.close();
                 throw e;
             }
         }
         try (SentenceEncoder encoder = opened) {
             if (eval) {
-                var result = QuickEval.run(encoder, onnx.describe(), line -> { err.println("encode: " + line); err.flush(); });
+                var result = QuickEval.run(encoder, description, line -> { err.println("encode: " + line); err.flush(); });
                 out.println(result.table());
                 out.flush();
-                reportTruncation(onnx, err);
+                if (onnx != null) reportTruncation(onnx, err);
                 return 0;
             }
             long t0 = System.nanoTime();
             FloatMatrix emb = encoder.encode(texts, progress(err));
             double secs = (System.nanoTime() - t0) / 1e9;
             var meta = new LinkedHashMap<String, String>();
-            meta.put("model", source.name());
-            meta.put("model_sha256", source.checksum());
+            meta.put("model", onnx != null ? onnx.source().name() : model);
+            meta.put("model_sha256", base.identity().modelChecksum());
             meta.put("pooling", settings.pooling().id());
             meta.put("normalize", Boolean.toString(settings.normalize()));
-            meta.put("max_length", Integer.toString(onnx.maxLength()));
+            meta.put("max_length", Integer.toString(base.identity().maxLength()));
             meta.put("input", input);
             EmbeddingFiles.write(output, emb, meta);
-            reportTruncation(onnx, err);
+            if (onnx != null) reportTruncation(onnx, err);
             if (encoder instanceof CachedEncoder c) {
                 err.println("encode: cache " + c.namespace().dir() + ": " + c.hits() + " hits, " + c.misses() + " encoded");
             }

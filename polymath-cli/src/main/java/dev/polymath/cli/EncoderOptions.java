@@ -3,8 +3,7 @@ package dev.polymath.cli;
 import dev.polymath.text.cache.CachedEncoder;
 import dev.polymath.text.cache.EmbeddingCache;
 import dev.polymath.text.encoder.EncoderSettings;
-import dev.polymath.text.encoder.ModelSource;
-import dev.polymath.text.encoder.OnnxSentenceEncoder;
+import dev.polymath.text.SentenceEncoders;
 import dev.polymath.text.encoder.SentenceEncoder;
 import picocli.CommandLine.Option;
 
@@ -13,7 +12,7 @@ import java.nio.file.Path;
 /** Options that open a sentence encoder (with an on-disk embedding cache by default). */
 final class EncoderOptions {
     @Option(names = "--encoder", defaultValue = "minilm", paramLabel = "minilm|FOLDER",
-            description = "sentence encoder: 'minilm' (built in) or a Hugging Face folder with tokenizer.json and model.onnx (default: ${DEFAULT-VALUE})")
+            description = "sentence encoder: 'minilm' (built in) or a Hugging Face folder with tokenizer.json and model.onnx, or config.json + model.safetensors (DJL BERT) (default: ${DEFAULT-VALUE})")
     String model = "minilm";
 
     @Option(names = "--encoder-threads", defaultValue = "0", description = "sentence-encoder threads; 0 = all cores")
@@ -30,7 +29,7 @@ final class EncoderOptions {
     }
 
     SentenceEncoder open(String modelSpec) {
-        var onnx = OnnxSentenceEncoder.open(ModelSource.resolve(modelSpec), EncoderSettings.defaults().withThreads(threads));
+        var onnx = SentenceEncoders.open(modelSpec, EncoderSettings.defaults().withThreads(threads));
         if (noCache) return onnx;
         Path dir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "polymath", "embeddings");
         try {

@@ -28,5 +28,6 @@ class BenchCommandTest {
         assertEquals(1, root.path("polymath").path("settings").path("encoder_threads").asInt());
         double ratio = root.path("ratio").path("sentences_per_second").asDouble();
         assertEquals(ours.path("value").asDouble() / theirs.path("value").asDouble(), ratio, 1e-9);
+        assertTrue(r.out().contains("min cosine between the two encoders") && r.out().contains("peak RSS (VmHWM)"), r.out());
     }
 }

@@ -70,4 +70,39 @@ class EncodeCommandTest {
                 "--input", in.toString(), "--output", dir.resolve("o.npy").toString()));
         assertTrue(err3.toString(StandardCharsets.UTF_8).contains("does not exist"), err3.toString(StandardCharsets.UTF_8));
     }
+
+    /** A Hugging Face folder with config.json + model.safetensors and no model.onnx runs on the DJL BERT, same vectors as ONNX. */
+    @Test
+    void safetensorsOnlyFolderEncodesOnTheDjlBert(@TempDir Path dir) throws IOException {
+        var src = dev.polymath.text.bert.BertSource.builtinMiniLm();
+        Path folder = dir.resolve("minilm-st");
+        dev.polymath.text.bert.BertCheckpoint.save(src.weights(), src.config(), src.tokenizerJson(), src.defaultMaxLength(), folder);
+        assertTrue(Files.exists(folder.resolve("model.safetensors")) && !Files.exists(folder.resolve("model.onnx")));
+        Path in = dir.resolve("texts.txt");
+        Files.writeString(in, "How do I locate my card?\nI still have not received my new card, I ordered over a week ago.\nHe drove to the stadium.\n");
+        var err = new ByteArrayOutputStream();
+        assertEquals(0, run(new ByteArrayOutputStream(), err, "encode", "--model", folder.toString(), "--input", in.toString(),
+                "--output", dir.resolve("djl.npy").toString(), "--threads", "1"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("DJL/PyTorch BERT"), err.toString(StandardCharsets.UTF_8));
+        var err2 = new ByteArrayOutputStream();
+        assertEquals(0, run(new ByteArrayOutputStream(), err2, "encode", "--input", in.toString(),
+                "--output", dir.resolve("onnx.npy").toString(), "--threads", "1"), err2.toString(StandardCharsets.UTF_8));
+        float[] a = npy(dir.resolve("djl.npy")), b = npy(dir.resolve("onnx.npy"));
+        assertEquals(3 * 384, a.length);
+        for (int r = 0; r < 3; r++) {
+            double dot = 0, na = 0, nb = 0;
+            for (int j = r * 384; j < (r + 1) * 384; j++) { dot += a[j] * b[j]; na += a[j] * a[j]; nb += b[j] * b[j]; }
+            assertTrue(dot / Math.sqrt(na * nb) >= 0.9999, "row " + r + " cosine " + dot / Math.sqrt(na * nb));
+            assertEquals(1.0, Math.sqrt(na), 1e-4, "normalized like the ONNX encoder");
+        }
+    }
+
+    private static float[] npy(Path file) throws IOException {
+        byte[] b = Files.readAllBytes(file);
+        int hlen = ByteBuffer.wrap(b, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort();
+        var fb = ByteBuffer.wrap(b, 10 + hlen, b.length - 10 - hlen).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[] out = new float[fb.remaining()];
+        fb.get(out);
+        return out;
+    }
 }

@@ -37,9 +37,12 @@ public final class EncodeBenchmark {
      * @param langchainRuns seconds of each timed langchain4j run, in order
      * @param otherCores    cores that other processes kept busy during each run (Polymath's, then langchain4j's, ...)
      * @param minCosine     lowest cosine between the two encoders' vectors of one text, over all texts and runs
+     * @param peakRssAfterPolymath process resident-memory high-water mark (VmHWM, bytes) once Polymath's encoder is loaded and
+     *                      warmed up and before langchain4j's model exists (JVM + Polymath); -1 where /proc is absent
+     * @param peakRss       the same at the end of the run (both encoders, all timed runs)
      */
     public record Result(int texts, int threads, int batchSize, int batchTokens, List<Double> polymathRuns, List<Double> langchainRuns,
-                         List<Double> otherCores, double minCosine, String machine, String date) {
+                         List<Double> otherCores, double minCosine, long peakRssAfterPolymath, long peakRss, String machine, String date) {
         public double polymathSeconds() { return median(polymathRuns); }
         public double langchainSeconds() { return median(langchainRuns); }
         public double polymathPerSecond() { return texts / polymathSeconds(); }
@@ -65,10 +68,16 @@ public final class EncodeBenchmark {
                     "| encoder | texts | median seconds | sentences/s |%n|---|---:|---:|---:|%n"
                             + "| polymath batched ONNX (up to %d texts / %d tokens per batch, %d threads) | %d | %.3f | %.1f |%n"
                             + "| langchain4j AllMiniLmL6V2EmbeddingModel (%d-thread executor) | %d | %.3f | %.1f |%n%n"
-                            + "speed-up %.2fx (medians of %d alternating runs: %s); max cosine difference between the two %.2e; %s; %s",
+                            + "speed-up %.2fx (medians of %d alternating runs: %s); min cosine between the two %.9f; %s; %s; %s",
                     batchSize, batchTokens, threads, texts, polymathSeconds(), polymathPerSecond(),
                     threads, texts, langchainSeconds(), langchainPerSecond(),
-                    speedup(), polymathRuns.size(), runs(), maxCosineDifference(), machine, date);
+                    speedup(), polymathRuns.size(), runs(), minCosine, memory(), machine, date);
+        }
+
+        /** The two peak-RSS readings, in MB. */
+        public String memory() {
+            return String.format(Locale.ROOT, "peak RSS (VmHWM) %.0f MB with Polymath's encoder loaded and warmed up, %.0f MB at the end with both",
+                    peakRssAfterPolymath / 1e6, peakRss / 1e6);
         }
     }
 
@@ -82,10 +91,13 @@ public final class EncodeBenchmark {
         var theirsRuns = new ArrayList<Double>();
         var otherCores = new ArrayList<Double>();
         double minCos = 1;
+        long peakAfterPolymath;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (var enc = OnnxSentenceEncoder.open(ModelSource.builtinMiniLm(), settings.withThreads(threads))) {
-            var model = new AllMiniLmL6V2EmbeddingModel(pool);
             enc.encode(warm);
+            enc.encode(texts.subList(0, Math.min(texts.size(), 1024))); // more batch shapes, so the high-water mark covers a real run
+            peakAfterPolymath = EncoderTrainBench.peakRss();
+            var model = new AllMiniLmL6V2EmbeddingModel(pool);
             model.embedAll(segments(warm));
             log.accept("polymath: " + enc.describe() + "; langchain4j: AllMiniLmL6V2EmbeddingModel, " + threads + "-thread executor");
             for (int r = 0; r < repeats; r++) {
@@ -108,7 +120,7 @@ public final class EncodeBenchmark {
             pool.shutdownNow();
         }
         return new Result(texts.size(), threads, settings.batchSize(), settings.batchTokens(), oursRuns, theirsRuns, otherCores, minCos,
-                machine(), LocalDate.now().toString());
+                peakAfterPolymath, EncoderTrainBench.peakRss(), machine(), LocalDate.now().toString());
     }
 
     static double median(List<Double> xs) {

@@ -1,0 +1,44 @@
+package dev.polymath.text;
+
+import dev.polymath.text.bert.BertSentenceEncoder;
+import dev.polymath.text.bert.BertSource;
+import dev.polymath.text.encoder.EncoderSettings;
+import dev.polymath.text.encoder.ModelSource;
+import dev.polymath.text.encoder.OnnxSentenceEncoder;
+import dev.polymath.text.encoder.SentenceEncoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * Opens the sentence encoder a model spec names: ONNX Runtime when there is an ONNX graph ({@code minilm}, or a folder
+ * with {@code model.onnx} / {@code onnx/model.onnx}); the DJL/PyTorch BERT forward for a Hugging Face folder that has
+ * only safetensors weights (same pooling and normalization; slower, but no export step needed).
+ */
+public final class SentenceEncoders {
+    private SentenceEncoders() {}
+
+    /** Which runtime {@link #open} uses for {@code spec}. */
+    public enum Runtime { ONNX, DJL }
+
+    public static Runtime runtimeFor(String spec) {
+        if (spec == null || spec.isBlank() || spec.trim().equalsIgnoreCase(ModelSource.MINILM)) return Runtime.ONNX;
+        Path dir = Path.of(spec.trim());
+        if (!Files.isDirectory(dir) || Files.isRegularFile(dir.resolve("model.onnx")) || Files.isRegularFile(dir.resolve("onnx").resolve("model.onnx"))) {
+            return Runtime.ONNX; // ModelSource gives the error for a missing or incomplete folder
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(p -> p.getFileName().toString().endsWith(".safetensors")) ? Runtime.DJL : Runtime.ONNX;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static SentenceEncoder open(String spec, EncoderSettings settings) {
+        return runtimeFor(spec) == Runtime.DJL
+                ? BertSentenceEncoder.open(BertSource.resolve(spec), settings)
+                : OnnxSentenceEncoder.open(ModelSource.resolve(spec), settings);
+    }
+}
