@@ -79,15 +79,12 @@ public final class Mmoe implements Architecture {
 
         /** Task {@code task}'s gate: softmax over experts, {@code [B, E]}. */
         public PtNDArray gateWeights(Graph g, PtNDArray[] p, int task, PtNDArray x) {
-            PtNDArray flat = x.getShape().dimension() == 2 ? x : g.flatten(x);
-            return g.softmax(gates.get(task).linear(g, p, flat), 1);
+            return Gating.softmaxGate(g, p, gates.get(task), x);
         }
 
         @Override
         public PtNDArray taskOutput(Graph g, PtNDArray[] p, int task, PtNDArray x, PtNDArray rep) {
-            PtNDArray w = g.unsqueeze(g.transpose(gateWeights(g, p, task, x), 0, 1), 2); // [E, B, 1]
-            PtNDArray mixed = g.sum(g.mul(w, rep), 0);                                    // [B, D]
-            return heads.get(task).linear(g, p, mixed);
+            return heads.get(task).linear(g, p, Gating.mixStacked(g, gateWeights(g, p, task, x), rep));
         }
     }
 }
