@@ -52,24 +52,8 @@ public final class Mmoe implements Architecture {
     }
 
     /** An MMoE network; {@link #gateWeights} exposes the gates. */
-    public static final class Net implements MtlNet {
-        private final String desc;
-        private final Parameters params;
-        private final List<Backbone.Instance> experts;
-        private final List<Parameters.LinearRef> gates;
-        private final List<Parameters.LinearRef> heads;
-
-        Net(String desc, Parameters params, List<Backbone.Instance> experts, List<Parameters.LinearRef> gates,
-            List<Parameters.LinearRef> heads) {
-            this.desc = desc;
-            this.params = params;
-            this.experts = experts;
-            this.gates = gates;
-            this.heads = heads;
-        }
-
-        @Override public String describe() { return desc; }
-        @Override public Parameters parameters() { return params; }
+    public record Net(String describe, Parameters parameters, List<Backbone.Instance> experts, List<Parameters.LinearRef> gates,
+                      List<Parameters.LinearRef> heads) implements MtlNet {
         @Override public int tasks() { return heads.size(); }
 
         @Override
