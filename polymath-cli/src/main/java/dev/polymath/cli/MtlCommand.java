@@ -69,7 +69,7 @@ final class MtlCommand implements Runnable {
         @Option(names = "--tasks", split = ",", description = "train only these tasks, e.g. irony (a single-task baseline)")
         List<String> tasks;
 
-        @Option(names = "--baseline", description = "single-task baseline JSON for Δm%: {task: {metric: value}}, or {validation: {...}, test: {...}}")
+        @Option(names = "--baseline", description = "single-task baseline JSON for Δm%%: {task: {metric: value}}, or {validation: {...}, test: {...}}")
         Path baseline;
 
         @Option(names = "--write-baseline", description = "write this run's validation (best epoch) and test metrics as a baseline JSON file")

@@ -37,7 +37,7 @@ import java.util.concurrent.Callable;
  * ({@code --time-budget}): the table and report are written once every run of the grid is there.
  */
 @Command(name = "compare", description = "Train single-task baselines (stored and reused) and a grid of architectures x methods x seeds; "
-        + "print per-task test metrics and Δm% (mean ± 95% CI over seeds) and write a run record with an HTML report.")
+        + "print per-task test metrics and Δm%% (mean ± 95%% CI over seeds) and write a run record with an HTML report.")
 final class MtlCompareCommand implements Callable<Integer> {
     @Mixin
     MtlSuiteOptions suite = new MtlSuiteOptions();

@@ -179,13 +179,10 @@ public final class MtlStep {
             MethodCompatibility.check(weighting, mode, sharpness, false, "this step's data");
         }
         try (Graph g = Graph.open(scope)) {
-            Graph.gradMode(true);
-            PtNDArray[] p = params.leaves(g);
-            PtNDArray rep = xs.length == 1 ? net.represent(g, p, xs[0]) : null;
-            PtNDArray repIn = rep != null && mode == GradientMode.REPRESENTATION ? g.detachedLeaf(rep) : rep;
-            PtNDArray[] L = taskLosses(g, p, xs, targets, repIn);
-            double[] values = items(L);
-            checkFinite(step, values);
+            Forward f = forward(g, xs, targets, step, mode == GradientMode.REPRESENTATION);
+            PtNDArray[] p = f.p(), L = f.losses();
+            PtNDArray rep = f.rep(), repIn = f.repIn();
+            double[] values = f.values();
             PtNDArray aux = net.auxiliaryLoss(g);
             if (aux != null && !Double.isFinite(Graph.item(aux))) {
                 throw new IllegalStateException("the auxiliary loss of " + net.describe() + " is " + Graph.item(aux) + " at step " + step
@@ -253,12 +250,9 @@ public final class MtlStep {
     private Result samStep(NDManager scope, PtNDArray[] xs, PtNDArray[] targets, long step, int epoch) {
         double[] values;
         try (Graph g = Graph.open(scope)) {
-            Graph.gradMode(true);
-            PtNDArray[] p = params.leaves(g);
-            PtNDArray rep = xs.length == 1 ? net.represent(g, p, xs[0]) : null;
-            PtNDArray[] L = taskLosses(g, p, xs, targets, rep);
-            values = items(L);
-            checkFinite(step, values);
+            Forward f = forward(g, xs, targets, step, false);
+            PtNDArray[] p = f.p(), L = f.losses();
+            values = f.values();
             PtNDArray total = L[0];
             for (int t = 1; t < L.length; t++) total = g.add(total, L[t]);
             g.backward(total, false);
@@ -291,12 +285,9 @@ public final class MtlStep {
         float[] heads = new float[params.size()];
         double[] values;
         try (Graph g = Graph.open(scope)) {
-            Graph.gradMode(true);
-            PtNDArray[] p = params.leaves(g);
-            PtNDArray rep = xs.length == 1 ? net.represent(g, p, xs[0]) : null;
-            PtNDArray[] L = taskLosses(g, p, xs, targets, rep);
-            values = items(L);
-            checkFinite(step, values);
+            Forward f = forward(g, xs, targets, step, false);
+            PtNDArray[] p = f.p(), L = f.losses();
+            values = f.values();
             for (int t = 0; t < T; t++) {
                 g.backward(L[t], t < T - 1);
                 params.readGradients(g, p, 0, sharedIds, g0[t]);
@@ -346,6 +337,25 @@ public final class MtlStep {
         WeightingResult decision = flat.combine(step, epoch, values.clone(), g0, gs);
         System.arraycopy(decision.sharedGradient(), 0, grad, 0, shared);
         return new Result(step, values, decision.weights().clone());
+    }
+
+    /**
+     * The forward pass with gradients at the current parameters, in {@code g}: parameter leaves {@code p}, the
+     * shared representation (null with one batch per task), the representation the task heads read
+     * ({@code repIn}: a detached leaf of it when {@code detachRep}, for representation gradients), and the task
+     * losses, whose values are checked finite.
+     */
+    private record Forward(PtNDArray[] p, PtNDArray rep, PtNDArray repIn, PtNDArray[] losses, double[] values) {}
+
+    private Forward forward(Graph g, PtNDArray[] xs, PtNDArray[] targets, long step, boolean detachRep) {
+        Graph.gradMode(true);
+        PtNDArray[] p = params.leaves(g);
+        PtNDArray rep = xs.length == 1 ? net.represent(g, p, xs[0]) : null;
+        PtNDArray repIn = rep != null && detachRep ? g.detachedLeaf(rep) : rep;
+        PtNDArray[] L = taskLosses(g, p, xs, targets, repIn);
+        double[] values = items(L);
+        checkFinite(step, values);
+        return new Forward(p, rep, repIn, L, values);
     }
 
     private PtNDArray[] taskLosses(Graph g, PtNDArray[] p, PtNDArray[] xs, PtNDArray[] targets, PtNDArray sharedRep) {

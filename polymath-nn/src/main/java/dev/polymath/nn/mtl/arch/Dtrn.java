@@ -62,25 +62,9 @@ public final class Dtrn implements Architecture {
     }
 
     /** A DTRN-style network; {@link #excitation} exposes the per-task feature weights. */
-    public static final class Net implements MtlNet {
-        private final String desc;
-        private final Parameters params;
-        private final Backbone.Instance trunk;
-        private final List<Parameters.LinearRef> se1, se2, towers, heads;
-
-        Net(String desc, Parameters params, Backbone.Instance trunk, List<Parameters.LinearRef> se1, List<Parameters.LinearRef> se2,
-            List<Parameters.LinearRef> towers, List<Parameters.LinearRef> heads) {
-            this.desc = desc;
-            this.params = params;
-            this.trunk = trunk;
-            this.se1 = se1;
-            this.se2 = se2;
-            this.towers = towers;
-            this.heads = heads;
-        }
-
-        @Override public String describe() { return desc; }
-        @Override public Parameters parameters() { return params; }
+    public record Net(String describe, Parameters parameters, Backbone.Instance trunk, List<Parameters.LinearRef> se1,
+                      List<Parameters.LinearRef> se2, List<Parameters.LinearRef> towers, List<Parameters.LinearRef> heads)
+            implements MtlNet {
         @Override public int tasks() { return heads.size(); }
 
         @Override

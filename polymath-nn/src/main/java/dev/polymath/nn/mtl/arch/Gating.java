@@ -10,7 +10,6 @@ import java.util.List;
 final class Gating {
     private Gating() {}
 
-    /** {@code x} as {@code [B, features]} (gates read flattened inputs). */
     /** Every expert on the whole batch, stacked: {@code [E, B, ...]}. */
     static PtNDArray stackExperts(Graph g, PtNDArray[] p, List<Backbone.Instance> experts, PtNDArray x) {
         PtNDArray[] outs = new PtNDArray[experts.size()];
@@ -18,6 +17,7 @@ final class Gating {
         return g.stack(outs, 0);
     }
 
+    /** {@code x} as {@code [B, features]} (gates read flattened inputs). */
     static PtNDArray flat(Graph g, PtNDArray x) {
         return x.getShape().dimension() == 2 ? x : g.flatten(x);
     }

@@ -52,24 +52,8 @@ public final class Mmoe implements Architecture {
     }
 
     /** An MMoE network; {@link #gateWeights} exposes the gates. */
-    public static final class Net implements MtlNet {
-        private final String desc;
-        private final Parameters params;
-        private final List<Backbone.Instance> experts;
-        private final List<Parameters.LinearRef> gates;
-        private final List<Parameters.LinearRef> heads;
-
-        Net(String desc, Parameters params, List<Backbone.Instance> experts, List<Parameters.LinearRef> gates,
-            List<Parameters.LinearRef> heads) {
-            this.desc = desc;
-            this.params = params;
-            this.experts = experts;
-            this.gates = gates;
-            this.heads = heads;
-        }
-
-        @Override public String describe() { return desc; }
-        @Override public Parameters parameters() { return params; }
+    public record Net(String describe, Parameters parameters, List<Backbone.Instance> experts, List<Parameters.LinearRef> gates,
+                      List<Parameters.LinearRef> heads) implements MtlNet {
         @Override public int tasks() { return heads.size(); }
 
         @Override
@@ -79,15 +63,12 @@ public final class Mmoe implements Architecture {
 
         /** Task {@code task}'s gate: softmax over experts, {@code [B, E]}. */
         public PtNDArray gateWeights(Graph g, PtNDArray[] p, int task, PtNDArray x) {
-            PtNDArray flat = x.getShape().dimension() == 2 ? x : g.flatten(x);
-            return g.softmax(gates.get(task).linear(g, p, flat), 1);
+            return Gating.softmaxGate(g, p, gates.get(task), x);
         }
 
         @Override
         public PtNDArray taskOutput(Graph g, PtNDArray[] p, int task, PtNDArray x, PtNDArray rep) {
-            PtNDArray w = g.unsqueeze(g.transpose(gateWeights(g, p, task, x), 0, 1), 2); // [E, B, 1]
-            PtNDArray mixed = g.sum(g.mul(w, rep), 0);                                    // [B, D]
-            return heads.get(task).linear(g, p, mixed);
+            return heads.get(task).linear(g, p, Gating.mixStacked(g, gateWeights(g, p, task, x), rep));
         }
     }
 }
