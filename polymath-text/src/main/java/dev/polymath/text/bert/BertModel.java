@@ -231,32 +231,77 @@ public final class BertModel implements AutoCloseable {
         float eps = (float) config.layerNormEps();
         Shape hShape = new Shape(h);
 
+        // Every intermediate is closed as soon as it has been used: autograd keeps its own references to what backward
+        // needs, and the rest (about half of a training forward, e.g. the pre-softmax scores and the un-added LoRA
+        // branches) is freed at once instead of living in the step manager until the step ends.
         NDArray x = Embedding.embedding(ids, p.apply("embeddings.word_embeddings.weight"), SparseFormat.DENSE).singletonOrThrow();
-        x = x.add(p.apply("embeddings.position_embeddings.weight").get(new NDIndex("0:" + seq)));
-        x = x.add(p.apply("embeddings.token_type_embeddings.weight").get(0));
-        x = LayerNorm.layerNorm(x, hShape, p.apply("embeddings.LayerNorm.weight"), p.apply("embeddings.LayerNorm.bias"), eps).singletonOrThrow();
-        x = dropout(x, config.hiddenDropout(), training);
+        try (NDArray pos = p.apply("embeddings.position_embeddings.weight").get(new NDIndex("0:" + seq))) {
+            x = closing(x, x.add(pos));
+        }
+        try (NDArray type = p.apply("embeddings.token_type_embeddings.weight").get(0)) {
+            x = closing(x, x.add(type));
+        }
+        x = closing(x, LayerNorm.layerNorm(x, hShape, p.apply("embeddings.LayerNorm.weight"), p.apply("embeddings.LayerNorm.bias"), eps).singletonOrThrow());
+        x = closing(x, dropout(x, config.hiddenDropout(), training));
 
         // [batch, 1, 1, seq]: 0 where attended, a large negative number on padding.
-        NDArray bias = mask.sub(1f).mul(-MASK_BIAS).reshape(batch, 1, 1, seq);
+        NDArray bias;
+        try (NDArray m1 = mask.sub(1f); NDArray mb = m1.mul(-MASK_BIAS)) {
+            bias = mb.reshape(batch, 1, 1, seq);
+        }
         float scale = (float) (1.0 / Math.sqrt(d));
         for (int l = 0; l < config.numLayers(); l++) {
             String pre = "encoder.layer." + l + ".";
-            NDArray q = linear(x, pre + "attention.self.query", p).reshape(batch, seq, heads, d).transpose(0, 2, 1, 3);
-            NDArray k = linear(x, pre + "attention.self.key", p).reshape(batch, seq, heads, d).transpose(0, 2, 3, 1);
-            NDArray v = linear(x, pre + "attention.self.value", p).reshape(batch, seq, heads, d).transpose(0, 2, 1, 3);
-            NDArray scores = q.matMul(k).mul(scale).add(bias);
-            NDArray probs = dropout(scores.softmax(-1), config.attentionDropout(), training);
-            NDArray ctx = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, seq, h);
-            NDArray attn = dropout(linear(ctx, pre + "attention.output.dense", p), config.hiddenDropout(), training);
-            x = LayerNorm.layerNorm(attn.add(x), hShape, p.apply(pre + "attention.output.LayerNorm.weight"),
-                    p.apply(pre + "attention.output.LayerNorm.bias"), eps).singletonOrThrow();
-            NDArray inter = Activation.gelu(linear(x, pre + "intermediate.dense", p));
-            NDArray out = dropout(linear(inter, pre + "output.dense", p), config.hiddenDropout(), training);
-            x = LayerNorm.layerNorm(out.add(x), hShape, p.apply(pre + "output.LayerNorm.weight"),
-                    p.apply(pre + "output.LayerNorm.bias"), eps).singletonOrThrow();
+            NDArray q = closing(linear(x, pre + "attention.self.query", p), a -> splitHeads(a, batch, seq, heads, d, 0, 2, 1, 3));
+            NDArray k = closing(linear(x, pre + "attention.self.key", p), a -> splitHeads(a, batch, seq, heads, d, 0, 2, 3, 1));
+            NDArray v = closing(linear(x, pre + "attention.self.value", p), a -> splitHeads(a, batch, seq, heads, d, 0, 2, 1, 3));
+            NDArray scores = q.matMul(k);
+            q.close();
+            k.close();
+            scores = closing(scores, scores.mul(scale));
+            scores = closing(scores, scores.add(bias));
+            NDArray probs = closing(scores, scores.softmax(-1));
+            probs = closing(probs, dropout(probs, config.attentionDropout(), training));
+            NDArray ctx = probs.matMul(v);
+            probs.close();
+            v.close();
+            try (NDArray perm = ctx.transpose(0, 2, 1, 3)) { // a view: closed too, or it would keep ctx's storage alive
+                ctx = closing(ctx, perm.reshape(batch, seq, h));
+            }
+            NDArray attn = closing(ctx, linear(ctx, pre + "attention.output.dense", p));
+            attn = closing(attn, dropout(attn, config.hiddenDropout(), training));
+            attn = closing(attn, attn.add(x));
+            x.close();
+            x = closing(attn, LayerNorm.layerNorm(attn, hShape, p.apply(pre + "attention.output.LayerNorm.weight"),
+                    p.apply(pre + "attention.output.LayerNorm.bias"), eps).singletonOrThrow());
+            NDArray inter = closing(linear(x, pre + "intermediate.dense", p), Activation::gelu);
+            NDArray out = closing(inter, linear(inter, pre + "output.dense", p));
+            out = closing(out, dropout(out, config.hiddenDropout(), training));
+            out = closing(out, out.add(x));
+            x.close();
+            x = closing(out, LayerNorm.layerNorm(out, hShape, p.apply(pre + "output.LayerNorm.weight"),
+                    p.apply(pre + "output.LayerNorm.bias"), eps).singletonOrThrow());
         }
+        bias.close();
         return x;
+    }
+
+    /** {@code a} [batch, seq, heads x d] as [batch, seq, heads, d] permuted to {@code axes} (the reshaped view is closed). */
+    private static NDArray splitHeads(NDArray a, long batch, long seq, int heads, int d, int... axes) {
+        try (NDArray r = a.reshape(batch, seq, heads, d)) {
+            return r.transpose(axes);
+        }
+    }
+
+    /** {@code next} (computed from {@code used}), closing {@code used} unless it is {@code next} itself (a no-op dropout). */
+    private static NDArray closing(NDArray used, NDArray next) {
+        if (next != used) used.close();
+        return next;
+    }
+
+    /** {@code op} applied to {@code used}, which is then closed (unless {@code op} returned it). */
+    private static NDArray closing(NDArray used, java.util.function.UnaryOperator<NDArray> op) {
+        return closing(used, op.apply(used));
     }
 
     /** Sentence vectors [batch, hidden]: {@code pooling} of {@link #hidden}, L2-normalized when {@code normalize}. */
@@ -270,12 +315,18 @@ public final class BertModel implements AutoCloseable {
         NDArray x = hidden(s, ids, mask, training, weights);
         NDArray v;
         if (pooling == Pooling.CLS) {
-            v = x.get(new NDIndex(":, 0, :"));
+            v = closing(x, x.get(new NDIndex(":, 0, :")));
         } else {
-            NDArray sum = x.mul(mask.expandDims(-1)).sum(new int[] {1});
-            v = sum.div(mask.sum(new int[] {1}, true).maximum(1e-9f));
+            NDArray sum;
+            try (NDArray m = mask.expandDims(-1); NDArray masked = x.mul(m)) {
+                sum = masked.sum(new int[] {1});
+            }
+            x.close();
+            try (NDArray count = mask.sum(new int[] {1}, true); NDArray floor = count.maximum(1e-9f)) {
+                v = closing(sum, sum.div(floor));
+            }
         }
-        return normalize ? v.normalize(2, 1, 1e-12) : v;
+        return normalize ? closing(v, v.normalize(2, 1, 1e-12)) : v;
     }
 
     /** Mean-pooled, L2-normalized sentence vectors of token-id rows (the all-MiniLM-L6-v2 recipe). */
@@ -294,8 +345,10 @@ public final class BertModel implements AutoCloseable {
         NDArray y = Linear.linear(x, p.apply(module + ".weight"), p.apply(module + ".bias")).singletonOrThrow();
         Adapter a = lora.get(module);
         if (a != null) {
-            NDArray low = Linear.linear(Linear.linear(x, a.a()).singletonOrThrow(), a.b()).singletonOrThrow();
-            y = y.add(low.mul(a.scale()));
+            NDArray low = closing(Linear.linear(x, a.a()).singletonOrThrow(), down -> Linear.linear(down, a.b()).singletonOrThrow());
+            NDArray scaled = closing(low, low.mul(a.scale()));
+            y = closing(y, y.add(scaled));
+            scaled.close();
         }
         return y;
     }
