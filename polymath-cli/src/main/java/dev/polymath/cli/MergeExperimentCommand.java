@@ -49,6 +49,10 @@ final class MergeExperimentCommand implements Callable<Integer> {
     @Option(names = "--no-multitask", description = "skip the multi-task fine-tuned reference")
     boolean noMultiTask;
 
+    @Option(names = "--dam-oracle", description = {"also run dam told the planted trigger (row dam_oracle_trigger, clean and backdoor settings):",
+            "an oracle that isolates DAM's masks from its trigger search, not a blind defence"})
+    boolean damOracle;
+
     @Override
     public Integer call() {
         var d = MergeExperiment.Settings.defaults(work);
@@ -60,6 +64,7 @@ final class MergeExperimentCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         var e = new MergeExperiment(s, out);
         if (budget != null) e.withBudgetMinutes(budget);
+        if (damOracle) e.withDamOracle();
         switch (phase) {
             case "finetune" -> e.finetune();
             case "multitask" -> e.runMultiTask();

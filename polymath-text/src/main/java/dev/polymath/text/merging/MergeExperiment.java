@@ -81,6 +81,19 @@ public final class MergeExperiment {
     private BertSource source;
     private List<TaskData> data;
     private long deadline = Long.MAX_VALUE;
+    private boolean damOracle;
+
+    /** The row of DAM told the planted trigger, in both settings; its masks learn against the real triggered inputs. */
+    static final String DAM_ORACLE = "dam_oracle_trigger";
+
+    /**
+     * Also runs {@link #DAM_ORACLE}: DAM given the planted trigger phrase instead of searching for it (what a user who
+     * suspects a phrase can do); it isolates the masks from the trigger search and is never the blind result.
+     */
+    public MergeExperiment withDamOracle() {
+        damOracle = true;
+        return this;
+    }
 
     /** Starts no new unit of work (a fine-tuning, a method) after {@code minutes} from now; a rerun continues. */
     public MergeExperiment withBudgetMinutes(double minutes) {
@@ -147,6 +160,14 @@ public final class MergeExperiment {
         }
         try (TextTokenizer tok = TextTokenizer.fromJson(source().tokenizerJson(), source().tokenizerLabel())) {
             return TaskData.tokenize(texts, labels, tok, s.maxLength());
+        }
+    }
+
+    /** The planted trigger's token ids, without special tokens. */
+    long[] triggerIds() {
+        try (TextTokenizer tok = TextTokenizer.fromJson(source().tokenizerJson(), source().tokenizerLabel())) {
+            long[] ids = tok.ids(s.trigger());
+            return java.util.Arrays.copyOfRange(ids, 1, ids.length - 1);
         }
     }
 
@@ -293,6 +314,7 @@ public final class MergeExperiment {
         }
         for (String m : STREAMING.keySet()) runStreaming("clean", m, false, heads);
         for (String m : LearnedMergeMethods.names()) runLearned("clean", m, false, heads);
+        if (damOracle) runLearned("clean", DAM_ORACLE, false, heads);
     }
 
     /** Runs (or finds cached) the backdoor setting: the poisoned model alone, then the methods of {@link #BACKDOOR_METHODS}. */
@@ -314,6 +336,7 @@ public final class MergeExperiment {
             if (STREAMING.containsKey(m)) runStreaming("backdoor", m, true, heads);
             else runLearned("backdoor", m, true, heads);
         }
+        if (damOracle) runLearned("backdoor", DAM_ORACLE, true, heads);
     }
 
     /** Whether every task model and the poisoned one are fine-tuned (cached). */
@@ -360,8 +383,9 @@ public final class MergeExperiment {
 
     private void runLearned(String setting, String method, boolean backdoor, List<TaskHead> heads) {
         if (Files.exists(resultFile(setting, method)) || !timeLeft()) return;
-        LearnedMergeMethod lm = LearnedMergeMethods.get(method);
+        LearnedMergeMethod lm = method.equals(DAM_ORACLE) ? BackdoorAwareMasks.knownTrigger(triggerIds()) : LearnedMergeMethods.get(method);
         List<Path> models = models(backdoor);
+        var diagnostics = new LinkedHashMap<String, Object>();
         long t0 = System.nanoTime();
         LearnedMerge r;
         var shapes = new LinkedHashMap<String, long[]>();
@@ -379,7 +403,14 @@ public final class MergeExperiment {
                     lab.add(new MergeProblem.Labelled(few.rows(), few.labels()));
                 }
                 LearnOptions o = learnOptions(lm);
-                r = lm.learn(new MergeProblem(space, heads, unl, lab, s.seed()), o);
+                var problem = new MergeProblem(space, heads, unl, lab, s.seed());
+                r = lm.learn(problem, o);
+                if (method.equals("dam")) {
+                    // what the search's score gives the planted phrase (a diagnostic the blind search never sees)
+                    double[] g = TriggerSearch.gainOf(problem, TriggerSearch.Options.defaults(), o.init(), s.poisonTask(), triggerIds());
+                    diagnostics.put("planted_trigger_gain", g[0]);
+                    diagnostics.put("planted_trigger_target_class", (int) g[1]);
+                }
             }
         }
         double learnSecs = (System.nanoTime() - t0) / 1e9;
@@ -389,10 +420,18 @@ public final class MergeExperiment {
         try (var e = new MergeEngine(MergeConfig.load(cfg), MergeEngine.Options.defaults().withThreads(1).withSeed(s.seed()))) {
             e.run(out);
         }
-        Scores sc = evaluate(out, heads, backdoor || BACKDOOR_METHODS.contains(method));
+        Scores sc = evaluate(out, heads, backdoor || BACKDOOR_METHODS.contains(method) || method.equals(DAM_ORACLE));
         deleteQuietly(out);
         deleteQuietly(dir.resolve("mask.safetensors"));
         var extra = new LinkedHashMap<String, Object>(r.trace());
+        extra.putAll(diagnostics);
+        if (r.trace().get("trigger_ids") instanceof List<?> found) {
+            var words = new ArrayList<String>();
+            try (TextTokenizer tok = TextTokenizer.fromJson(source().tokenizerJson(), source().tokenizerLabel())) {
+                for (Object ids : found) words.add(tok.tokens(((List<?>) ids).stream().mapToLong(x -> ((Number) x).longValue()).toArray()));
+            }
+            extra.put("trigger_tokens", words);
+        }
         extra.put("learn_seconds", learnSecs);
         if (!r.layerWise()) {
             var c = new ArrayList<Double>();
@@ -504,9 +543,11 @@ public final class MergeExperiment {
         var order = new ArrayList<String>(List.of("pretrained", "individual", "multitask"));
         order.addAll(STREAMING.keySet());
         order.addAll(LearnedMergeMethods.names());
+        order.add(DAM_ORACLE);
         for (String m : order) {
             JsonNode n = read("clean", m);
             if (n == null) {
+                if (m.equals(DAM_ORACLE)) continue;   // an optional row
                 if (!(m.equals("multitask") && !s.multiTask())) missing.add(m);
                 continue;
             }
@@ -524,7 +565,9 @@ public final class MergeExperiment {
 
         var lrows = new ArrayList<List<String>>();
         for (String setting : List.of("clean", "backdoor")) {
-            for (String m : LearnedMergeMethods.names()) {
+            var learned = new ArrayList<String>(LearnedMergeMethods.names());
+            learned.add(DAM_ORACLE);
+            for (String m : learned) {
                 JsonNode n = read(setting, m);
                 if (n == null) continue;
                 String coef = n.has("coefficients") ? list(n.get("coefficients")) : n.has("mean_coefficients") ? "mean " + list(n.get("mean_coefficients")) : "";
@@ -539,15 +582,17 @@ public final class MergeExperiment {
         var bmissing = new ArrayList<String>();
         var border = new ArrayList<String>(List.of("pretrained", "clean_finetuned", "poisoned_model"));
         border.addAll(BACKDOOR_METHODS);
+        border.add(DAM_ORACLE);
         String pt = s.tasks().get(s.poisonTask());
         for (String m : border) {
             JsonNode n = read("backdoor", m);
             if (n == null) {
+                if (m.equals(DAM_ORACLE)) continue;
                 bmissing.add(m);
                 continue;
             }
             var acc = accuracy(n);
-            JsonNode clean = BACKDOOR_METHODS.contains(m) ? read("clean", m) : null;
+            JsonNode clean = BACKDOOR_METHODS.contains(m) || m.equals(DAM_ORACLE) ? read("clean", m) : null;
             brows.add(List.of(m, Fmt.fixed(100 * acc.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), 2),
                     Fmt.fixed(100 * acc.get(pt), 2), Fmt.fixed(100 * n.get("attack_success_rate").asDouble(), 2),
                     clean != null && clean.has("attack_success_rate") ? Fmt.fixed(100 * clean.get("attack_success_rate").asDouble(), 2) : Fmt.MISSING));
@@ -557,6 +602,7 @@ public final class MergeExperiment {
                 .withNote("attack success rate: share of " + shortName(pt) + " test texts of another class, trigger prepended, classified as class "
                         + s.targetLabel() + " by the merged encoder with " + shortName(pt) + "'s head. The floor without any backdoor: pretrained (the heads on the"
                         + " pretrained encoder), clean_finetuned (" + shortName(pt) + "'s clean fine-tune) and the last column (the method merging the four clean models)."
+                        + " " + DAM_ORACLE + " is DAM told the planted trigger (an oracle that isolates its masks from the trigger search), not a blind defence."
                         + (bmissing.isEmpty() ? "" : " Not run yet: " + String.join(", ", bmissing) + ".")));
         return out;
     }

@@ -215,6 +215,22 @@ class LearnedMergingTest {
         }
     }
 
+    /**
+     * The search's score, hand-computed: 2 inputs, 2 classes. The merge's mean triggered probabilities (0.8, 0.2) rise
+     * from its clean (0.5, 0.5) by (0.3, -0.3); the pretrained encoder's (0.5, 0.5) from (0.4, 0.6) by (0.1, -0.1): gain
+     * (0.2, -0.2). A second prefix that moves both encoders alike (+0.1 on class 0) gains 0.
+     */
+    @Test
+    void triggerSearchScoresTheConcentrationGainOverThePretrainedEncoder() {
+        try (NDManager m = Engines.pytorch().newBaseManager()) {
+            NDArray mergedTriggered = m.create(new float[] {0.9f, 0.1f, 0.7f, 0.3f, 0.7f, 0.3f, 0.5f, 0.5f}, new Shape(2, 2, 2));
+            NDArray pretrainedTriggered = m.create(new float[] {0.6f, 0.4f, 0.4f, 0.6f, 0.6f, 0.4f, 0.4f, 0.6f}, new Shape(2, 2, 2));
+            NDArray g = TriggerSearch.gains(mergedTriggered, m.create(new float[] {0.5f, 0.5f}), pretrainedTriggered, m.create(new float[] {0.4f, 0.6f}));
+            assertArrayEquals(new long[] {2, 2}, g.getShape().getShape());
+            assertArrayEquals(new float[] {0.2f, -0.2f, 0f, 0f}, g.toFloatArray(), 1e-6f);
+        }
+    }
+
     @Test
     void masksAreDeterministicForASeedAndShapedLikeTheTensors() {
         try (MergeSpace space = new MergeSpace(model, finetuned)) {
@@ -227,7 +243,7 @@ class LearnedMergingTest {
             assertEquals(16, c.mask().get(LN_BIAS).length);
             for (float v : c.mask().get(LN_BIAS)) assertTrue(v == 0f || v == 1f);
         }
-        assertArrayEquals(new long[] {101, 7, 8, 9, 5, 102}, BackdoorAwareMasks.withTrigger(new long[] {101, 5, 102}, 7, 3));
+        assertArrayEquals(new long[] {101, 7, 8, 9, 5, 102}, BackdoorAwareMasks.withTrigger(new long[] {101, 5, 102}, BackdoorAwareMasks.reserved(7, 3)));
     }
 
     @Test
