@@ -53,6 +53,10 @@ final class MergeExperimentCommand implements Callable<Integer> {
             "an oracle that isolates DAM's masks from its trigger search, not a blind defence"})
     boolean damOracle;
 
+    @Option(names = "--dam-backdoor-mask-only", description = {"also run dam (and the oracle, with --dam-oracle) with its backdoor mask alone over task arithmetic,",
+            "no shared mask (rows *_backdoor_mask_only)"})
+    boolean damBackdoorMaskOnly;
+
     @Override
     public Integer call() {
         var d = MergeExperiment.Settings.defaults(work);
@@ -65,6 +69,7 @@ final class MergeExperimentCommand implements Callable<Integer> {
         var e = new MergeExperiment(s, out);
         if (budget != null) e.withBudgetMinutes(budget);
         if (damOracle) e.withDamOracle();
+        if (damBackdoorMaskOnly) e.withDamBackdoorMaskOnly();
         switch (phase) {
             case "finetune" -> e.finetune();
             case "multitask" -> e.runMultiTask();

@@ -83,11 +83,16 @@ final class MergeLearnCommand implements Callable<Integer> {
     @Option(names = "--dam-soft-trigger", description = "dam: synthesize soft-token triggers (the earlier version) instead of the discrete search")
     boolean damSoftTrigger;
 
+    @Option(names = "--dam-backdoor-mask-only", description = "dam: learn the backdoor mask alone over task arithmetic (no shared Concrete mask)")
+    boolean damBackdoorMaskOnly;
+
     @Override
     public Integer call() {
         var w = spec.commandLine().getOut();
         LearnedMergeMethod m = LearnedMergeMethods.get(method);
-        if ((damTrigger != null || damSoftTrigger) && !m.name().equals("dam")) throw new IllegalArgumentException("--dam-trigger and --dam-soft-trigger apply to --method dam only");
+        if ((damTrigger != null || damSoftTrigger || damBackdoorMaskOnly) && !m.name().equals("dam")) {
+            throw new IllegalArgumentException("--dam-trigger, --dam-soft-trigger and --dam-backdoor-mask-only apply to --method dam only");
+        }
         if (damTrigger != null && damSoftTrigger) throw new IllegalArgumentException("give either --dam-trigger or --dam-soft-trigger");
         if (damSoftTrigger) m = BackdoorAwareMasks.softTrigger();
         LearnOptions o = m.defaults();
@@ -108,6 +113,7 @@ final class MergeLearnCommand implements Callable<Integer> {
                 if (ids.length <= 2) throw new IllegalArgumentException("--dam-trigger '" + damTrigger + "' has no tokens");
                 m = BackdoorAwareMasks.knownTrigger(java.util.Arrays.copyOfRange(ids, 1, ids.length - 1));
             }
+            if (damBackdoorMaskOnly) m = ((BackdoorAwareMasks) m).backdoorMaskOnly();
             for (Path dir : models) {
                 Path head = dir.resolve(TaskHead.FILE);
                 if (!Files.isRegularFile(head)) throw new IllegalArgumentException(dir + " has no " + TaskHead.FILE);

@@ -57,6 +57,18 @@ class MergeLearnCommandTest {
         assertTrue(Files.readString(dir.resolve("out/merge.yaml")).contains("merge_method: masked_task_arithmetic"));
         assertTrue(Files.isRegularFile(dir.resolve("out/model/model.safetensors")));
 
+        // dam told a suspected trigger phrase: the masks learn against it, nothing is synthesized
+        var told = MergeCommandTest.run("merge", "learn", "--method", "dam", "--dam-trigger", "cf mn bb", "--base", dir.resolve("base").toString(),
+                "--models", dir.resolve("banking") + "," + dir.resolve("travel"), "--out", dir.resolve("out-dam").toString(),
+                "--steps", "2", "--batch", "4", "--max-unlabelled", "16");
+        assertEquals(0, told.code(), told.err());
+        assertTrue(told.out().contains("trigger=known"), told.out());
+        assertTrue(Files.isRegularFile(dir.resolve("out-dam/model/model.safetensors")));
+        var misplaced = MergeCommandTest.run("merge", "learn", "--method", "concrete", "--dam-trigger", "cf", "--base", dir.resolve("base").toString(),
+                "--models", dir.resolve("banking").toString(), "--out", dir.resolve("out3").toString());
+        assertEquals(1, misplaced.code());
+        assertTrue(misplaced.err().contains("apply to --method dam only"), misplaced.err());
+
         var bad = MergeCommandTest.run("merge", "learn", "--method", "nope", "--base", dir.resolve("base").toString(),
                 "--models", dir.resolve("banking").toString(), "--out", dir.resolve("out2").toString());
         assertEquals(1, bad.code());

@@ -61,23 +61,35 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
     private final Trigger trigger;
     private final long[] known;
     private final TriggerSearch.Options search;
+    private final boolean sharedMask;
 
     /** DAM with its default trigger: a blind discrete search ({@link TriggerSearch}). */
     public BackdoorAwareMasks() {
-        this(Trigger.SEARCH, null, TriggerSearch.Options.defaults());
+        this(Trigger.SEARCH, null, TriggerSearch.Options.defaults(), true);
     }
 
-    private BackdoorAwareMasks(Trigger trigger, long[] known, TriggerSearch.Options search) {
+    private BackdoorAwareMasks(Trigger trigger, long[] known, TriggerSearch.Options search, boolean sharedMask) {
         this.trigger = trigger;
         this.known = known;
         this.search = search;
+        this.sharedMask = sharedMask;
+    }
+
+    /**
+     * The same without the shared mask: only the backdoor mask over plain task arithmetic (the shared mask is
+     * Concrete's entropy-learned subspace, which costs clean accuracy on its own; this isolates the backdoor mask).
+     * Fixed-token triggers only (searched or known).
+     */
+    public BackdoorAwareMasks backdoorMaskOnly() {
+        if (trigger == Trigger.SOFT) throw new IllegalArgumentException("the soft-trigger version keeps both masks");
+        return new BackdoorAwareMasks(trigger, known, search, false);
     }
 
     /** DAM with the soft-token trigger of the version before the search (kept to compare). */
-    public static BackdoorAwareMasks softTrigger() { return new BackdoorAwareMasks(Trigger.SOFT, null, null); }
+    public static BackdoorAwareMasks softTrigger() { return new BackdoorAwareMasks(Trigger.SOFT, null, null, true); }
 
     /** DAM with a blind discrete trigger search with these settings. */
-    public static BackdoorAwareMasks searched(TriggerSearch.Options options) { return new BackdoorAwareMasks(Trigger.SEARCH, null, options); }
+    public static BackdoorAwareMasks searched(TriggerSearch.Options options) { return new BackdoorAwareMasks(Trigger.SEARCH, null, options, true); }
 
     /**
      * DAM told the trigger (the "oracle" setting: a user who suspects a phrase): the masks learn against the inputs
@@ -85,7 +97,7 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
      */
     public static BackdoorAwareMasks knownTrigger(long[] ids) {
         if (ids.length == 0) throw new IllegalArgumentException("the known trigger has no tokens");
-        return new BackdoorAwareMasks(Trigger.KNOWN, ids.clone(), null);
+        return new BackdoorAwareMasks(Trigger.KNOWN, ids.clone(), null, true);
     }
 
     public String name() { return "dam"; }
@@ -170,9 +182,10 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
             var shared = new LinkedHashMap<String, NDArray>();
             var backdoor = new LinkedHashMap<String, NDArray>();
             for (String n : space.names()) {
-                shared.put(n, maskOpt.adam("shared:" + n, m.zeros(new Shape(space.shape(n))), o.maskLr(), false));
+                if (sharedMask) shared.put(n, maskOpt.adam("shared:" + n, m.zeros(new Shape(space.shape(n))), o.maskLr(), false));
                 backdoor.put(n, maskOpt.adamGrouped("backdoor:" + n, m.full(new Shape(space.shape(n)), BACKDOOR_INIT, DataType.FLOAT32), o.maskLr(), "backdoor"));
             }
+            extra.put("shared_mask", sharedMask);
             NDArray coef = m.full(new Shape(k, 1), (float) o.init(), DataType.FLOAT32);
             long total = 0;
             for (String n : space.names()) total += shapeSize(space.shape(n));
@@ -233,8 +246,8 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
         double minDensity = 2;
         String sparsest = "";
         for (String n : space.names()) {
-            float[] sm = ConcreteMask.hard(shared.get(n).toFloatArray());
             float[] bm = ConcreteMask.hard(backdoor.get(n).toFloatArray());
+            float[] sm = shared.containsKey(n) ? ConcreteMask.hard(shared.get(n).toFloatArray()) : ones(bm.length);
             double kept = 0;
             for (int i = 0; i < sm.length; i++) {
                 if (bm[i] > 0) flagged++;
@@ -368,9 +381,15 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
     private static Map<String, NDArray>[] sampleMasks(NDManager sm, Map<String, NDArray> shared, Map<String, NDArray> backdoor, float t) {
         var both = new LinkedHashMap<String, NDArray>();
         var triggered = new LinkedHashMap<String, NDArray>();
-        for (var e : shared.entrySet()) {
-            NDArray ms = ConcreteMask.rescale(ConcreteMask.sample(sm, e.getValue(), t));
-            NDArray keep = ConcreteMask.sample(sm, backdoor.get(e.getKey()), t).neg().add(1f);
+        for (var e : backdoor.entrySet()) {
+            NDArray keep = ConcreteMask.sample(sm, e.getValue(), t).neg().add(1f);
+            NDArray s = shared.get(e.getKey());
+            if (s == null) {      // no shared mask: the backdoor mask alone over task arithmetic
+                both.put(e.getKey(), keep);
+                triggered.put(e.getKey(), keep);
+                continue;
+            }
+            NDArray ms = ConcreteMask.rescale(ConcreteMask.sample(sm, s, t));
             both.put(e.getKey(), ms.mul(keep));
             triggered.put(e.getKey(), ms.stopGradient().mul(keep));
         }
@@ -424,6 +443,12 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
         System.arraycopy(trigger, 0, out, 1, trigger.length);
         System.arraycopy(row, 1, out, 1 + trigger.length, row.length - 1);
         return out;
+    }
+
+    private static float[] ones(int n) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, 1f);
+        return a;
     }
 
     private static long shapeSize(long[] shape) {

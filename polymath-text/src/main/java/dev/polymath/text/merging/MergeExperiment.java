@@ -81,7 +81,7 @@ public final class MergeExperiment {
     private BertSource source;
     private List<TaskData> data;
     private long deadline = Long.MAX_VALUE;
-    private boolean damOracle;
+    private boolean damOracle, damBackdoorMaskOnly;
 
     /** The row of DAM told the planted trigger, in both settings; its masks learn against the real triggered inputs. */
     static final String DAM_ORACLE = "dam_oracle_trigger";
@@ -93,6 +93,38 @@ public final class MergeExperiment {
     public MergeExperiment withDamOracle() {
         damOracle = true;
         return this;
+    }
+
+    /** Suffix of the DAM rows learned without the shared mask (the backdoor mask alone over task arithmetic). */
+    static final String BACKDOOR_MASK_ONLY = "_backdoor_mask_only";
+
+    /** Also runs DAM (and, with {@link #withDamOracle}, the oracle) with the backdoor mask alone, rows {@code *_backdoor_mask_only}. */
+    public MergeExperiment withDamBackdoorMaskOnly() {
+        damBackdoorMaskOnly = true;
+        return this;
+    }
+
+    /** The optional DAM rows this run adds. */
+    List<String> extraDamRows() {
+        var out = new ArrayList<String>();
+        if (damOracle) out.add(DAM_ORACLE);
+        if (damOracle && damBackdoorMaskOnly) out.add(DAM_ORACLE + BACKDOOR_MASK_ONLY);
+        if (damBackdoorMaskOnly) out.add("dam" + BACKDOOR_MASK_ONLY);
+        return out;
+    }
+
+    /** Every optional DAM row the tables show when its result exists. */
+    static final List<String> OPTIONAL_DAM_ROWS = List.of("dam" + BACKDOOR_MASK_ONLY, DAM_ORACLE, DAM_ORACLE + BACKDOOR_MASK_ONLY);
+
+    LearnedMergeMethod learnedMethod(String key) {
+        boolean only = key.endsWith(BACKDOOR_MASK_ONLY);
+        String base = only ? key.substring(0, key.length() - BACKDOOR_MASK_ONLY.length()) : key;
+        if (base.equals(DAM_ORACLE)) {
+            var m = BackdoorAwareMasks.knownTrigger(triggerIds());
+            return only ? m.backdoorMaskOnly() : m;
+        }
+        if (only && base.equals("dam")) return new BackdoorAwareMasks().backdoorMaskOnly();
+        return LearnedMergeMethods.get(key);
     }
 
     /** Starts no new unit of work (a fine-tuning, a method) after {@code minutes} from now; a rerun continues. */
@@ -314,7 +346,7 @@ public final class MergeExperiment {
         }
         for (String m : STREAMING.keySet()) runStreaming("clean", m, false, heads);
         for (String m : LearnedMergeMethods.names()) runLearned("clean", m, false, heads);
-        if (damOracle) runLearned("clean", DAM_ORACLE, false, heads);
+        for (String m : extraDamRows()) runLearned("clean", m, false, heads);
     }
 
     /** Runs (or finds cached) the backdoor setting: the poisoned model alone, then the methods of {@link #BACKDOOR_METHODS}. */
@@ -336,7 +368,7 @@ public final class MergeExperiment {
             if (STREAMING.containsKey(m)) runStreaming("backdoor", m, true, heads);
             else runLearned("backdoor", m, true, heads);
         }
-        if (damOracle) runLearned("backdoor", DAM_ORACLE, true, heads);
+        for (String m : extraDamRows()) runLearned("backdoor", m, true, heads);
     }
 
     /** Whether every task model and the poisoned one are fine-tuned (cached). */
@@ -383,7 +415,7 @@ public final class MergeExperiment {
 
     private void runLearned(String setting, String method, boolean backdoor, List<TaskHead> heads) {
         if (Files.exists(resultFile(setting, method)) || !timeLeft()) return;
-        LearnedMergeMethod lm = method.equals(DAM_ORACLE) ? BackdoorAwareMasks.knownTrigger(triggerIds()) : LearnedMergeMethods.get(method);
+        LearnedMergeMethod lm = learnedMethod(method);
         List<Path> models = models(backdoor);
         var diagnostics = new LinkedHashMap<String, Object>();
         long t0 = System.nanoTime();
@@ -405,7 +437,7 @@ public final class MergeExperiment {
                 LearnOptions o = learnOptions(lm);
                 var problem = new MergeProblem(space, heads, unl, lab, s.seed());
                 r = lm.learn(problem, o);
-                if (method.equals("dam")) {
+                if (method.equals("dam") || method.equals("dam" + BACKDOOR_MASK_ONLY)) {
                     // what the search's score gives the planted phrase (a diagnostic the blind search never sees)
                     double[] g = TriggerSearch.gainOf(problem, TriggerSearch.Options.defaults(), o.init(), s.poisonTask(), triggerIds());
                     diagnostics.put("planted_trigger_gain", g[0]);
@@ -420,7 +452,7 @@ public final class MergeExperiment {
         try (var e = new MergeEngine(MergeConfig.load(cfg), MergeEngine.Options.defaults().withThreads(1).withSeed(s.seed()))) {
             e.run(out);
         }
-        Scores sc = evaluate(out, heads, backdoor || BACKDOOR_METHODS.contains(method) || method.equals(DAM_ORACLE));
+        Scores sc = evaluate(out, heads, backdoor || BACKDOOR_METHODS.contains(method) || OPTIONAL_DAM_ROWS.contains(method));
         deleteQuietly(out);
         deleteQuietly(dir.resolve("mask.safetensors"));
         var extra = new LinkedHashMap<String, Object>(r.trace());
@@ -543,11 +575,11 @@ public final class MergeExperiment {
         var order = new ArrayList<String>(List.of("pretrained", "individual", "multitask"));
         order.addAll(STREAMING.keySet());
         order.addAll(LearnedMergeMethods.names());
-        order.add(DAM_ORACLE);
+        order.addAll(OPTIONAL_DAM_ROWS);
         for (String m : order) {
             JsonNode n = read("clean", m);
             if (n == null) {
-                if (m.equals(DAM_ORACLE)) continue;   // an optional row
+                if (OPTIONAL_DAM_ROWS.contains(m)) continue;
                 if (!(m.equals("multitask") && !s.multiTask())) missing.add(m);
                 continue;
             }
@@ -566,7 +598,7 @@ public final class MergeExperiment {
         var lrows = new ArrayList<List<String>>();
         for (String setting : List.of("clean", "backdoor")) {
             var learned = new ArrayList<String>(LearnedMergeMethods.names());
-            learned.add(DAM_ORACLE);
+            learned.addAll(OPTIONAL_DAM_ROWS);
             for (String m : learned) {
                 JsonNode n = read(setting, m);
                 if (n == null) continue;
@@ -582,17 +614,17 @@ public final class MergeExperiment {
         var bmissing = new ArrayList<String>();
         var border = new ArrayList<String>(List.of("pretrained", "clean_finetuned", "poisoned_model"));
         border.addAll(BACKDOOR_METHODS);
-        border.add(DAM_ORACLE);
+        border.addAll(OPTIONAL_DAM_ROWS);
         String pt = s.tasks().get(s.poisonTask());
         for (String m : border) {
             JsonNode n = read("backdoor", m);
             if (n == null) {
-                if (m.equals(DAM_ORACLE)) continue;
+                if (OPTIONAL_DAM_ROWS.contains(m)) continue;
                 bmissing.add(m);
                 continue;
             }
             var acc = accuracy(n);
-            JsonNode clean = BACKDOOR_METHODS.contains(m) || m.equals(DAM_ORACLE) ? read("clean", m) : null;
+            JsonNode clean = BACKDOOR_METHODS.contains(m) || OPTIONAL_DAM_ROWS.contains(m) ? read("clean", m) : null;
             brows.add(List.of(m, Fmt.fixed(100 * acc.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), 2),
                     Fmt.fixed(100 * acc.get(pt), 2), Fmt.fixed(100 * n.get("attack_success_rate").asDouble(), 2),
                     clean != null && clean.has("attack_success_rate") ? Fmt.fixed(100 * clean.get("attack_success_rate").asDouble(), 2) : Fmt.MISSING));
@@ -602,7 +634,8 @@ public final class MergeExperiment {
                 .withNote("attack success rate: share of " + shortName(pt) + " test texts of another class, trigger prepended, classified as class "
                         + s.targetLabel() + " by the merged encoder with " + shortName(pt) + "'s head. The floor without any backdoor: pretrained (the heads on the"
                         + " pretrained encoder), clean_finetuned (" + shortName(pt) + "'s clean fine-tune) and the last column (the method merging the four clean models)."
-                        + " " + DAM_ORACLE + " is DAM told the planted trigger (an oracle that isolates its masks from the trigger search), not a blind defence."
+                        + " " + DAM_ORACLE + "* rows are DAM told the planted trigger (an oracle that isolates its masks from the trigger search), not a blind defence;"
+                        + " *" + BACKDOOR_MASK_ONLY + " rows learn DAM's backdoor mask alone over task arithmetic (no shared mask)."
                         + (bmissing.isEmpty() ? "" : " Not run yet: " + String.join(", ", bmissing) + ".")));
         return out;
     }

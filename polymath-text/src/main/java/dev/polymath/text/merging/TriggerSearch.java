@@ -17,13 +17,15 @@ import java.util.SplittableRandom;
 import java.util.function.Function;
 
 /**
- * A blind search for a backdoor trigger among real vocabulary tokens, for one task of a merge: a prefix of
- * {@code tokens} word pieces inserted after {@code [CLS]}. The signal is what a backdoor does that ordinary words do
- * not: one short prefix pushes many different inputs to the same class, in the merge (task arithmetic at the fixed
- * coefficient) much more than in the pretrained encoder with the same head. The score of a prefix P is
- * {@link #gains}: per class c,
+ * A blind search for a backdoor trigger among real vocabulary tokens, one per task: a prefix of {@code tokens} word
+ * pieces inserted after {@code [CLS]}. The signal is what a backdoor does that ordinary words do not: one short
+ * prefix pushes many different inputs to the same class, in the probed encoder much more than in the pretrained
+ * encoder with the same head. The probed encoder of task t is, by default, t's own fine-tuned encoder (base plus
+ * its task vector), as a backdoor scanner scans one model; optionally the merge (every task vector at the fixed
+ * coefficient), which on TweetEval found generic prefixes scoring above the planted trigger (docs/results/merging.md).
+ * The score of a prefix P is {@link #gains}: per class c,
  * <pre>
- *   gain_c(P) = [mean_x p_merged(c | P x) - mean_x p_merged(c | x)] - [mean_x p_pre(c | P x) - mean_x p_pre(c | x)]
+ *   gain_c(P) = [mean_x p_probed(c | P x) - mean_x p_probed(c | x)] - [mean_x p_pre(c | P x) - mean_x p_pre(c | x)]
  * </pre>
  * and the prefix's score is the largest gain over classes (its target). Words that push every encoder towards a
  * class (e.g. "angry" towards anger) score little, because the pretrained encoder moves too.
@@ -43,14 +45,16 @@ public final class TriggerSearch {
      * @param candidates  swaps evaluated exactly per step
      * @param batch       inputs of the task the scores average over (fixed for the whole search)
      * @param explore     share of candidates drawn uniformly from the vocabulary instead of the top-k
+     * @param eachModel   probe each task's own fine-tuned encoder (base + its task vector) with its head, as a
+     *                    backdoor scanner scans a model, instead of the merge (every task vector at the coefficient)
      */
-    public record Options(int iterations, int topK, int candidates, int batch, double explore) {
+    public record Options(int iterations, int topK, int candidates, int batch, double explore, boolean eachModel) {
         public Options {
             if (iterations < 1 || topK < 1 || candidates < 1 || batch < 1) throw new IllegalArgumentException("iterations, topK, candidates and batch must be >= 1");
             if (!(explore >= 0 && explore <= 1)) throw new IllegalArgumentException("explore must be in [0, 1], got " + explore);
         }
 
-        public static Options defaults() { return new Options(16, 24, 16, 16, 0.25); }
+        public static Options defaults() { return new Options(16, 24, 16, 16, 0.25, true); }
     }
 
     /** The best prefix found for one task: its ids, the class it pushes inputs to, its score, and the score of the random start. */
@@ -62,7 +66,8 @@ public final class TriggerSearch {
     private final MergeProblem p;
     private final Options o;
     private final int tokens;
-    private final NDArray coef;
+    /** Coefficients [K, 1] of the encoder probed for each task. */
+    private final NDArray[] probe;
     private final int vocab, firstWord;
     private final Set<Long> excluded = new HashSet<>();
 
@@ -75,7 +80,14 @@ public final class TriggerSearch {
         this.p = p;
         this.o = o;
         this.tokens = tokens;
-        this.coef = m.full(new Shape(p.space().models(), 1), (float) coefficient, ai.djl.ndarray.types.DataType.FLOAT32);
+        int k = p.space().models();
+        this.probe = new NDArray[p.tasks()];
+        for (int t = 0; t < probe.length; t++) {
+            float[] c = new float[k];
+            if (o.eachModel()) c[t] = 1f;
+            else java.util.Arrays.fill(c, (float) coefficient);
+            probe[t] = m.create(c, new Shape(k, 1));
+        }
         this.vocab = (int) p.space().shape(BackdoorAwareMasks.WORD_EMBEDDINGS)[0];
         this.firstWord = firstWord;
         if (firstWord >= vocab) throw new IllegalArgumentException("a vocabulary of " + vocab + " leaves no token for the trigger");
@@ -168,8 +180,8 @@ public final class TriggerSearch {
         return Arrays.copyOf(out, n);
     }
 
-    private Function<String, NDArray> merged(BertModel.Step s) {
-        return p.space().merged(s, coef, null);
+    private Function<String, NDArray> merged(BertModel.Step s, int task) {
+        return p.space().merged(s, probe[task], null);
     }
 
     private Function<String, NDArray> pretrained() {
@@ -181,14 +193,14 @@ public final class TriggerSearch {
     private float[][] cleanMeans(int task, long[][] rows) {
         try (GradMode g = GradMode.off(); BertModel.Step s = step()) {
             return new float[][] {
-                    p.logits(s, merged(s), task, rows).softmax(-1).mean(new int[] {0}).toFloatArray(),
+                    p.logits(s, merged(s, task), task, rows).softmax(-1).mean(new int[] {0}).toFloatArray(),
                     p.logits(s, pretrained(), task, rows).softmax(-1).mean(new int[] {0}).toFloatArray()};
         }
     }
 
     private BertModel.Step step() {
         var attach = new java.util.ArrayList<NDArray>(p.space().arrays());
-        attach.add(coef);
+        attach.addAll(java.util.Arrays.asList(probe));
         return p.space().model().newStep(attach);
     }
 
@@ -200,7 +212,7 @@ public final class TriggerSearch {
         try (GradMode g = GradMode.off(); BertModel.Step s = step()) {
             NDManager m = s.manager();
             int classes = clean[0].length;
-            NDArray pm = p.logits(s, merged(s), task, all).softmax(-1).reshape(b, n, classes);
+            NDArray pm = p.logits(s, merged(s, task), task, all).softmax(-1).reshape(b, n, classes);
             NDArray p0 = p.logits(s, pretrained(), task, all).softmax(-1).reshape(b, n, classes);
             float[] gain = gains(pm, m.create(clean[0]), p0, m.create(clean[1])).toFloatArray();
             Score[] out = new Score[b];
@@ -231,7 +243,7 @@ public final class TriggerSearch {
             x.setRequiresGradient(true);
             NDArray place = BackdoorAwareMasks.placement(m, vocab, BackdoorAwareMasks.FIRST_RESERVED_ID, tokens);
             try (GradientCollector gc = engine.newGradientCollector()) {
-                NDArray pm = p.logits(s, BackdoorAwareMasks.triggered(merged(s), place, x), task, trig).softmax(-1);
+                NDArray pm = p.logits(s, BackdoorAwareMasks.triggered(merged(s, task), place, x), task, trig).softmax(-1);
                 NDArray p0 = p.logits(s, BackdoorAwareMasks.triggered(pretrained(), place, x), task, trig).softmax(-1);
                 NDArray objective = pm.get(":, " + target).mean().sub(p0.get(":, " + target).mean());
                 gc.backward(objective);

@@ -26,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * 1's feed-forward: one intermediate unit reads direction u (the LayerNorm'd embedding of trigger token 60; every
  * other word embedding is orthogonal to it, so the unit stays off on clean text) and writes -beta on coordinate 0.
  * Merged by task arithmetic (0.3), clean inputs give head 0 pooled x_0 = 1.8 (class 0) and three trigger tokens
- * give x_0 ~ -1.4 (class 1): the backdoor survives the merge. DAM must synthesize a trigger from the vocabulary
- * and learn masks that cut the backdoor and keep both tasks' directions.
+ * send x_0 below 0 (class 1): the backdoor survives the merge (the final LayerNorm's gain 5 on coordinate 0 makes it
+ * fire in the poisoned model alone too, where the shift is 6, so a scan of that model sees it). DAM must find or be
+ * given a trigger and learn masks that cut the backdoor and keep both tasks' directions.
  */
 class DamPlantedBackdoorTest {
     static final BertConfig TOY = new BertConfig(120, 16, 2, 2, 32, 24, 2, 1e-12, 0.0, 0.0);
@@ -66,7 +67,7 @@ class DamPlantedBackdoorTest {
             }
         }
         float[] gamma = t.get(LN1 + "weight").data().clone();
-        gamma[0] = 2f;
+        gamma[0] = 5f;
         put(t, LN1 + "weight", gamma);
         base = new BertWeights(t, "toy base");
 
@@ -135,7 +136,7 @@ class DamPlantedBackdoorTest {
     @Test
     void theBlindSearchRecoversThePlantedTriggerAndDamThenCutsTheBackdoor() {
         try (MergeSpace space = new MergeSpace(model, finetuned)) {
-            var search = new TriggerSearch.Options(12, 8, 32, 6, 1.0);
+            var search = new TriggerSearch.Options(12, 8, 32, 6, 1.0, true);
             MergeProblem p = problem(space);
             double[] planted = TriggerSearch.gainOf(p, search, 0.3, 0, new long[] {TRIGGER, TRIGGER, TRIGGER});
             double[] words = TriggerSearch.gainOf(p, search, 0.3, 0, new long[] {30, 31, 32});
@@ -160,8 +161,11 @@ class DamPlantedBackdoorTest {
         Map<String, float[]> mask = dam.mask();
         assertEquals(1f, mask.get(LN1 + "bias")[0], "task 0's direction is kept");
         assertEquals(1f, mask.get(LN1 + "bias")[1], "task 1's direction is kept");
-        assertTrue(mask.get(FFN_OUT + "weight")[0] == 0f || mask.get(FFN_IN + "bias")[0] == 0f,
-                "the backdoor unit's input bias or its output weight is cut");
+        float[] in = mask.get(FFN_IN + "weight");
+        boolean inputCut = false;
+        for (int j = 0; j < H; j++) inputCut |= in[j] == 0f;
+        assertTrue(mask.get(FFN_OUT + "weight")[0] == 0f || mask.get(FFN_IN + "bias")[0] == 0f || inputCut,
+                "the backdoor unit's output weight, input bias or an input weight is cut");
         assertTrue((double) dam.trace().get("backdoor_mask_fraction") > 0, "the backdoor mask flags entries: " + dam.trace());
         assertArrayEquals(new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, predict(space, mask, false), "clean, DAM");
         assertArrayEquals(new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, predict(space, mask, true), "triggered, DAM");
