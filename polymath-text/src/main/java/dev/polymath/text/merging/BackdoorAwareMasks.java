@@ -78,7 +78,9 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
     /**
      * The same without the shared mask: only the backdoor mask over plain task arithmetic (the shared mask is
      * Concrete's entropy-learned subspace, which costs clean accuracy on its own; this isolates the backdoor mask).
-     * Fixed-token triggers only (searched or known).
+     * Its clean term is then KL(task arithmetic's clean prediction || the masked merge's), not entropy: the mask
+     * should remove the trigger's effect and leave the merge's clean predictions alone (entropy minimization drove it
+     * to sharpen them, costing TweetEval hate 13 points). Fixed-token triggers only (searched or known).
      */
     public BackdoorAwareMasks backdoorMaskOnly() {
         if (trigger == Trigger.SOFT) throw new IllegalArgumentException("the soft-trigger version keeps both masks");
@@ -153,6 +155,8 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
             var targets = new ArrayList<Integer>();
             var tokens = new ArrayList<List<Long>>();
             for (TriggerSearch.Found f : found) {
+                System.err.printf(java.util.Locale.ROOT, "dam trigger search: task %d: ids %s, class %d, gain %.4f (start %.4f)%n",
+                        f.task(), java.util.Arrays.toString(f.ids()), f.target(), f.score(), f.startScore());
                 ids[f.task()] = f.ids();
                 scores.add(f.score());
                 starts.add(f.startScore());
@@ -203,16 +207,24 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
                     var masks = sampleMasks(s.manager(), shared, backdoor, t);
                     var wClean = space.merged(s, coef, masks[0]);
                     var wTriggered = space.merged(s, coef, masks[1]);
+                    var wPlain = sharedMask ? null : space.merged(s, coef, null);
                     NDArray loss = keepProbability(backdoor).mul(invTotal * (float) o.sparsity());
                     for (int task = 0; task < p.tasks(); task++) {
                         long[][] rows = p.unlabelledBatch(task, o.batch(), 4, st);
                         long[][] trig = new long[rows.length][];
                         for (int i = 0; i < rows.length; i++) trig[i] = withTrigger(rows[i], ids[task]);
                         NDArray[] l = {p.logits(s, wClean, task, rows), p.logits(s, wTriggered, task, trig)};
-                        parts[0] += MergeProblem.entropy(l[0]).getFloat();
                         parts[1] += consistency(l[0], l[1]).getFloat();
                         parts[2] += flipRate(l[0], l[1]) / p.tasks();
-                        loss = loss.add(maskObjective(l[0], l[1], advWeight));
+                        if (sharedMask) {
+                            parts[0] += MergeProblem.entropy(l[0]).getFloat();
+                            loss = loss.add(maskObjective(l[0], l[1], advWeight));
+                        } else {
+                            // keep task arithmetic's clean predictions (not entropy, which sharpens them at a cost)
+                            NDArray keepClean = consistency(p.logits(s, wPlain, task, rows), l[0]);
+                            parts[0] += keepClean.getFloat();
+                            loss = loss.add(keepClean).add(consistency(l[0], l[1]).mul(advWeight));
+                        }
                     }
                     return loss;
                 }));
@@ -222,8 +234,9 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
                 bar.step();
             }
             var trace = new LinkedHashMap<String, Object>(extra);
+            trace.put("skipped_steps", maskOpt.skipped());
             losses.into(trace, "loss");
-            clean.into(trace, "entropy_clean");
+            clean.into(trace, sharedMask ? "entropy_clean" : "kl_task_arithmetic_clean");
             kl.into(trace, "kl_clean_triggered");
             flips.into(trace, "trigger_flip_rate");
             return finish(space, shared, backdoor, total, o, trace);
