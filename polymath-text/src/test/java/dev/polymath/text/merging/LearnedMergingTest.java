@@ -231,6 +231,29 @@ class LearnedMergingTest {
         }
     }
 
+    /** A step whose gradient is not finite leaves every array as it was (one inf would otherwise poison the moments for good). */
+    @Test
+    void adamSkipsAStepWithANonFiniteGradient() {
+        try (NDManager m = Engines.pytorch().newBaseManager()) {
+            var opt = new ArrayAdam(m);
+            NDArray x = opt.adam("x", m.create(new float[] {1f, 2f}), 0.1, false);
+            NDArray y = opt.adamGrouped("y", m.create(new float[] {3f}), 0.1, "g");
+            try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+                gc.backward(x.mul(m.create(new float[] {Float.POSITIVE_INFINITY, 1f})).sum().add(y.sum()));
+            }
+            opt.step();
+            assertEquals(1, opt.skipped());
+            assertArrayEquals(new float[] {1f, 2f}, x.toFloatArray());
+            assertArrayEquals(new float[] {3f}, y.toFloatArray());
+            try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+                gc.backward(x.sum().add(y.sum()));
+            }
+            opt.step();
+            assertEquals(1, opt.skipped());
+            assertArrayEquals(new float[] {0.9f, 1.9f}, x.toFloatArray(), 1e-5f, "Adam's first step moves each entry by lr");
+        }
+    }
+
     @Test
     void masksAreDeterministicForASeedAndShapedLikeTheTensors() {
         try (MergeSpace space = new MergeSpace(model, finetuned)) {
