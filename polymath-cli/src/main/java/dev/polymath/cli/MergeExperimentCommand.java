@@ -53,8 +53,11 @@ final class MergeExperimentCommand implements Callable<Integer> {
             "an oracle that isolates DAM's masks from its trigger search, not a blind defence"})
     boolean damOracle;
 
-    @Option(names = "--dam-backdoor-mask-only", description = {"also run dam (and the oracle, with --dam-oracle) with its backdoor mask alone over task arithmetic,",
-            "no shared mask (rows *_backdoor_mask_only)"})
+    @Option(names = "--dam-trigger-search", description = "also run dam with the blind discrete trigger search instead of soft tokens (row dam_trigger_search)")
+    boolean damSearch;
+
+    @Option(names = "--dam-backdoor-mask-only", description = {"run the --dam-oracle and --dam-trigger-search rows also with the backdoor mask alone over",
+            "task arithmetic, no shared mask (rows *_backdoor_mask_only)"})
     boolean damBackdoorMaskOnly;
 
     @Override
@@ -70,6 +73,7 @@ final class MergeExperimentCommand implements Callable<Integer> {
         if (budget != null) e.withBudgetMinutes(budget);
         if (damOracle) e.withDamOracle();
         if (damBackdoorMaskOnly) e.withDamBackdoorMaskOnly();
+        if (damSearch) e.withDamTriggerSearch();
         switch (phase) {
             case "finetune" -> e.finetune();
             case "multitask" -> e.runMultiTask();

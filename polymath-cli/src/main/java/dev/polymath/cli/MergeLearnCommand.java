@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
 @Command(name = "learn", mixinStandardHelpOptions = true,
         description = {"Learn how to merge fine-tuned BERT encoders, then merge them (masked_task_arithmetic).",
                 "Methods: adamerging, adamerging_layer (entropy on unlabelled test inputs), concrete (shared Concrete mask),",
-                "dam (backdoor-aware dual masks against a searched, given or soft trigger), self_positioning (SGD on a small labelled set).",
+                "dam (backdoor-aware dual masks against a soft, searched or given trigger), self_positioning (SGD on a small labelled set).",
                 "Each --models folder holds encoder/ (a BERT safetensors folder) and head.safetensors naming its task,",
                 "as 'polymath merge experiment' writes them; the task's test inputs (unlabelled) and validation split are read from the dataset.",
                 "Writes OUT/merge.yaml (+ mask.safetensors) and the merged encoder in OUT/model."})
@@ -80,8 +80,8 @@ final class MergeLearnCommand implements Callable<Integer> {
             "with it prepended instead of searching for a trigger"})
     String damTrigger;
 
-    @Option(names = "--dam-soft-trigger", description = "dam: synthesize soft-token triggers (the earlier version) instead of the discrete search")
-    boolean damSoftTrigger;
+    @Option(names = "--dam-trigger-search", description = "dam: find a trigger per task by the blind discrete search (TriggerSearch) instead of soft tokens")
+    boolean damSearch;
 
     @Option(names = "--dam-backdoor-mask-only", description = "dam: learn the backdoor mask alone over task arithmetic (no shared Concrete mask)")
     boolean damBackdoorMaskOnly;
@@ -90,11 +90,12 @@ final class MergeLearnCommand implements Callable<Integer> {
     public Integer call() {
         var w = spec.commandLine().getOut();
         LearnedMergeMethod m = LearnedMergeMethods.get(method);
-        if ((damTrigger != null || damSoftTrigger || damBackdoorMaskOnly) && !m.name().equals("dam")) {
-            throw new IllegalArgumentException("--dam-trigger, --dam-soft-trigger and --dam-backdoor-mask-only apply to --method dam only");
+        if ((damTrigger != null || damSearch || damBackdoorMaskOnly) && !m.name().equals("dam")) {
+            throw new IllegalArgumentException("--dam-trigger, --dam-trigger-search and --dam-backdoor-mask-only apply to --method dam only");
         }
-        if (damTrigger != null && damSoftTrigger) throw new IllegalArgumentException("give either --dam-trigger or --dam-soft-trigger");
-        if (damSoftTrigger) m = BackdoorAwareMasks.softTrigger();
+        if (damTrigger != null && damSearch) throw new IllegalArgumentException("give either --dam-trigger or --dam-trigger-search");
+        if (damBackdoorMaskOnly && damTrigger == null && !damSearch) throw new IllegalArgumentException("--dam-backdoor-mask-only needs --dam-trigger or --dam-trigger-search");
+        if (damSearch) m = BackdoorAwareMasks.searched(dev.polymath.text.merging.TriggerSearch.Options.defaults());
         LearnOptions o = m.defaults();
         if (steps != null) o = o.withSteps(steps);
         if (batch != null) o = o.withBatch(batch);

@@ -63,9 +63,13 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
     private final TriggerSearch.Options search;
     private final boolean sharedMask;
 
-    /** DAM with its default trigger: a blind discrete search ({@link TriggerSearch}). */
+    /**
+     * DAM with its default trigger, the soft tokens (the blind discrete search, {@link #searched}, found a trigger
+     * holding one planted token on TweetEval but cost more clean accuracy and cut less of the backdoor; see
+     * docs/results/merging.md).
+     */
     public BackdoorAwareMasks() {
-        this(Trigger.SEARCH, null, TriggerSearch.Options.defaults(), true);
+        this(Trigger.SOFT, null, null, true);
     }
 
     private BackdoorAwareMasks(Trigger trigger, long[] known, TriggerSearch.Options search, boolean sharedMask) {
@@ -87,8 +91,8 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
         return new BackdoorAwareMasks(trigger, known, search, false);
     }
 
-    /** DAM with the soft-token trigger of the version before the search (kept to compare). */
-    public static BackdoorAwareMasks softTrigger() { return new BackdoorAwareMasks(Trigger.SOFT, null, null, true); }
+    /** DAM with the soft-token trigger (the default). */
+    public static BackdoorAwareMasks softTrigger() { return new BackdoorAwareMasks(); }
 
     /** DAM with a blind discrete trigger search with these settings. */
     public static BackdoorAwareMasks searched(TriggerSearch.Options options) { return new BackdoorAwareMasks(Trigger.SEARCH, null, options, true); }

@@ -81,7 +81,7 @@ public final class MergeExperiment {
     private BertSource source;
     private List<TaskData> data;
     private long deadline = Long.MAX_VALUE;
-    private boolean damOracle, damBackdoorMaskOnly;
+    private boolean damOracle, damBackdoorMaskOnly, damSearch;
 
     /** The row of DAM told the planted trigger, in both settings; its masks learn against the real triggered inputs. */
     static final String DAM_ORACLE = "dam_oracle_trigger";
@@ -95,10 +95,19 @@ public final class MergeExperiment {
         return this;
     }
 
+    /** The row of DAM with its blind discrete trigger search ({@link TriggerSearch}) instead of soft tokens. */
+    static final String DAM_SEARCH = "dam_trigger_search";
+
+    /** Also runs {@link #DAM_SEARCH} in both settings. */
+    public MergeExperiment withDamTriggerSearch() {
+        damSearch = true;
+        return this;
+    }
+
     /** Suffix of the DAM rows learned without the shared mask (the backdoor mask alone over task arithmetic). */
     static final String BACKDOOR_MASK_ONLY = "_backdoor_mask_only";
 
-    /** Also runs DAM (and, with {@link #withDamOracle}, the oracle) with the backdoor mask alone, rows {@code *_backdoor_mask_only}. */
+    /** Runs the oracle and search rows ({@link #withDamOracle}, {@link #withDamTriggerSearch}) also with the backdoor mask alone, rows {@code *_backdoor_mask_only}. */
     public MergeExperiment withDamBackdoorMaskOnly() {
         damBackdoorMaskOnly = true;
         return this;
@@ -109,12 +118,13 @@ public final class MergeExperiment {
         var out = new ArrayList<String>();
         if (damOracle) out.add(DAM_ORACLE);
         if (damOracle && damBackdoorMaskOnly) out.add(DAM_ORACLE + BACKDOOR_MASK_ONLY);
-        if (damBackdoorMaskOnly) out.add("dam" + BACKDOOR_MASK_ONLY);
+        if (damSearch) out.add(DAM_SEARCH);
+        if (damSearch && damBackdoorMaskOnly) out.add(DAM_SEARCH + BACKDOOR_MASK_ONLY);
         return out;
     }
 
     /** Every optional DAM row the tables show when its result exists. */
-    static final List<String> OPTIONAL_DAM_ROWS = List.of("dam" + BACKDOOR_MASK_ONLY, DAM_ORACLE, DAM_ORACLE + BACKDOOR_MASK_ONLY);
+    static final List<String> OPTIONAL_DAM_ROWS = List.of(DAM_SEARCH, DAM_SEARCH + BACKDOOR_MASK_ONLY, DAM_ORACLE, DAM_ORACLE + BACKDOOR_MASK_ONLY);
 
     LearnedMergeMethod learnedMethod(String key) {
         boolean only = key.endsWith(BACKDOOR_MASK_ONLY);
@@ -123,7 +133,10 @@ public final class MergeExperiment {
             var m = BackdoorAwareMasks.knownTrigger(triggerIds());
             return only ? m.backdoorMaskOnly() : m;
         }
-        if (only && base.equals("dam")) return new BackdoorAwareMasks().backdoorMaskOnly();
+        if (base.equals(DAM_SEARCH)) {
+            var m = BackdoorAwareMasks.searched(TriggerSearch.Options.defaults());
+            return only ? m.backdoorMaskOnly() : m;
+        }
         return LearnedMergeMethods.get(key);
     }
 
@@ -437,7 +450,7 @@ public final class MergeExperiment {
                 LearnOptions o = learnOptions(lm);
                 var problem = new MergeProblem(space, heads, unl, lab, s.seed());
                 r = lm.learn(problem, o);
-                if (method.equals("dam") || method.equals("dam" + BACKDOOR_MASK_ONLY)) {
+                if (method.startsWith(DAM_SEARCH)) {
                     // what the search's score gives the planted phrase (a diagnostic the blind search never sees)
                     double[] g = TriggerSearch.gainOf(problem, TriggerSearch.Options.defaults(), o.init(), s.poisonTask(), triggerIds());
                     diagnostics.put("planted_trigger_gain", g[0]);
@@ -634,6 +647,7 @@ public final class MergeExperiment {
                 .withNote("attack success rate: share of " + shortName(pt) + " test texts of another class, trigger prepended, classified as class "
                         + s.targetLabel() + " by the merged encoder with " + shortName(pt) + "'s head. The floor without any backdoor: pretrained (the heads on the"
                         + " pretrained encoder), clean_finetuned (" + shortName(pt) + "'s clean fine-tune) and the last column (the method merging the four clean models)."
+                        + " " + DAM_SEARCH + "* rows are DAM with the blind discrete trigger search instead of soft tokens;"
                         + " " + DAM_ORACLE + "* rows are DAM told the planted trigger (an oracle that isolates its masks from the trigger search), not a blind defence;"
                         + " *" + BACKDOOR_MASK_ONLY + " rows learn DAM's backdoor mask alone over task arithmetic (no shared mask)."
                         + (bmissing.isEmpty() ? "" : " Not run yet: " + String.join(", ", bmissing) + ".")));
