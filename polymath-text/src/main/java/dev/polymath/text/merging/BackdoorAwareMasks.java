@@ -42,6 +42,10 @@ import java.util.function.Function;
  * step, so the masks never descend the adversary's unbounded ascent (an earlier version did, and collapsed
  * TweetEval emotion to one class). Coefficients stay at 0.3. The result is the hard mask
  * {@code (s >= 0) and not (b >= 0)}.
+ * <p>That soft trigger is the default. Instead, the trigger can be fixed before the masks learn: given
+ * ({@link #knownTrigger}, a suspected phrase) or found by a blind discrete scan of each fine-tuned model
+ * ({@link #searched}, {@link TriggerSearch}); the masks then descend the same objective against real token inputs,
+ * optionally without the shared mask ({@link #backdoorMaskOnly}).
  */
 public final class BackdoorAwareMasks implements LearnedMergeMethod {
     /** First reserved token id ([unused0] in the BERT uncased vocabulary). */
