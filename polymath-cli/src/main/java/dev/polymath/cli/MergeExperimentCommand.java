@@ -49,6 +49,17 @@ final class MergeExperimentCommand implements Callable<Integer> {
     @Option(names = "--no-multitask", description = "skip the multi-task fine-tuned reference")
     boolean noMultiTask;
 
+    @Option(names = "--dam-oracle", description = {"also run dam told the planted trigger (row dam_oracle_trigger, clean and backdoor settings):",
+            "an oracle that isolates DAM's masks from its trigger search, not a blind defence"})
+    boolean damOracle;
+
+    @Option(names = "--dam-trigger-search", description = "also run dam with the blind discrete trigger search instead of soft tokens (row dam_trigger_search)")
+    boolean damSearch;
+
+    @Option(names = "--dam-backdoor-mask-only", description = {"run the --dam-oracle and --dam-trigger-search rows also with the backdoor mask alone over",
+            "task arithmetic, no shared mask (rows *_backdoor_mask_only)"})
+    boolean damBackdoorMaskOnly;
+
     @Override
     public Integer call() {
         var d = MergeExperiment.Settings.defaults(work);
@@ -60,6 +71,9 @@ final class MergeExperimentCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         var e = new MergeExperiment(s, out);
         if (budget != null) e.withBudgetMinutes(budget);
+        if (damOracle) e.withDamOracle();
+        if (damBackdoorMaskOnly) e.withDamBackdoorMaskOnly();
+        if (damSearch) e.withDamTriggerSearch();
         switch (phase) {
             case "finetune" -> e.finetune();
             case "multitask" -> e.runMultiTask();

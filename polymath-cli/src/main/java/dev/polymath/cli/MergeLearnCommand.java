@@ -8,6 +8,7 @@ import dev.polymath.text.bert.BertModel;
 import dev.polymath.text.bert.BertSource;
 import dev.polymath.text.bert.BertWeights;
 import dev.polymath.text.encoder.TextTokenizer;
+import dev.polymath.text.merging.BackdoorAwareMasks;
 import dev.polymath.text.merging.LearnOptions;
 import dev.polymath.text.merging.LearnedMerge;
 import dev.polymath.text.merging.LearnedMergeMethod;
@@ -31,7 +32,7 @@ import java.util.concurrent.Callable;
 @Command(name = "learn", mixinStandardHelpOptions = true,
         description = {"Learn how to merge fine-tuned BERT encoders, then merge them (masked_task_arithmetic).",
                 "Methods: adamerging, adamerging_layer (entropy on unlabelled test inputs), concrete (shared Concrete mask),",
-                "dam (backdoor-aware dual masks with a soft trigger), self_positioning (SGD on a small labelled set).",
+                "dam (backdoor-aware dual masks against a soft, searched or given trigger), self_positioning (SGD on a small labelled set).",
                 "Each --models folder holds encoder/ (a BERT safetensors folder) and head.safetensors naming its task,",
                 "as 'polymath merge experiment' writes them; the task's test inputs (unlabelled) and validation split are read from the dataset.",
                 "Writes OUT/merge.yaml (+ mask.safetensors) and the merged encoder in OUT/model."})
@@ -75,10 +76,26 @@ final class MergeLearnCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--dam-trigger", paramLabel = "TEXT", description = {"dam: a suspected trigger phrase; the masks learn against every task's inputs",
+            "with it prepended instead of searching for a trigger"})
+    String damTrigger;
+
+    @Option(names = "--dam-trigger-search", description = "dam: find a trigger per task by the blind discrete search (TriggerSearch) instead of soft tokens")
+    boolean damSearch;
+
+    @Option(names = "--dam-backdoor-mask-only", description = "dam: learn the backdoor mask alone over task arithmetic (no shared Concrete mask)")
+    boolean damBackdoorMaskOnly;
+
     @Override
     public Integer call() {
         var w = spec.commandLine().getOut();
         LearnedMergeMethod m = LearnedMergeMethods.get(method);
+        if ((damTrigger != null || damSearch || damBackdoorMaskOnly) && !m.name().equals("dam")) {
+            throw new IllegalArgumentException("--dam-trigger, --dam-trigger-search and --dam-backdoor-mask-only apply to --method dam only");
+        }
+        if (damTrigger != null && damSearch) throw new IllegalArgumentException("give either --dam-trigger or --dam-trigger-search");
+        if (damBackdoorMaskOnly && damTrigger == null && !damSearch) throw new IllegalArgumentException("--dam-backdoor-mask-only needs --dam-trigger or --dam-trigger-search");
+        if (damSearch) m = BackdoorAwareMasks.searched(dev.polymath.text.merging.TriggerSearch.Options.defaults());
         LearnOptions o = m.defaults();
         if (steps != null) o = o.withSteps(steps);
         if (batch != null) o = o.withBatch(batch);
@@ -92,6 +109,12 @@ final class MergeLearnCommand implements Callable<Integer> {
         var lab = new ArrayList<MergeProblem.Labelled>();
         var encoders = new ArrayList<Path>();
         try (TextTokenizer tok = TextTokenizer.fromJson(src.tokenizerJson(), src.tokenizerLabel())) {
+            if (damTrigger != null) {
+                long[] ids = tok.ids(damTrigger);
+                if (ids.length <= 2) throw new IllegalArgumentException("--dam-trigger '" + damTrigger + "' has no tokens");
+                m = BackdoorAwareMasks.knownTrigger(java.util.Arrays.copyOfRange(ids, 1, ids.length - 1));
+            }
+            if (damBackdoorMaskOnly) m = ((BackdoorAwareMasks) m).backdoorMaskOnly();
             for (Path dir : models) {
                 Path head = dir.resolve(TaskHead.FILE);
                 if (!Files.isRegularFile(head)) throw new IllegalArgumentException(dir + " has no " + TaskHead.FILE);

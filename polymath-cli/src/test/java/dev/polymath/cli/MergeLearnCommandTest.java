@@ -57,6 +57,28 @@ class MergeLearnCommandTest {
         assertTrue(Files.readString(dir.resolve("out/merge.yaml")).contains("merge_method: masked_task_arithmetic"));
         assertTrue(Files.isRegularFile(dir.resolve("out/model/model.safetensors")));
 
+        // dam told a suspected trigger phrase: the masks learn against it, nothing is synthesized
+        var told = MergeCommandTest.run("merge", "learn", "--method", "dam", "--dam-trigger", "cf mn bb", "--base", dir.resolve("base").toString(),
+                "--models", dir.resolve("banking") + "," + dir.resolve("travel"), "--out", dir.resolve("out-dam").toString(),
+                "--steps", "2", "--batch", "4", "--max-unlabelled", "16");
+        assertEquals(0, told.code(), told.err());
+        assertTrue(told.out().contains("trigger=known"), told.out());
+        assertTrue(Files.isRegularFile(dir.resolve("out-dam/model/model.safetensors")));
+        // ... or searching for one per task, with the backdoor mask alone
+        var searched = MergeCommandTest.run("merge", "learn", "--method", "dam", "--dam-trigger-search", "--dam-backdoor-mask-only",
+                "--base", dir.resolve("base").toString(), "--models", dir.resolve("banking") + "," + dir.resolve("travel"),
+                "--out", dir.resolve("out-search").toString(), "--steps", "2", "--batch", "4", "--max-unlabelled", "16");
+        assertEquals(0, searched.code(), searched.err());
+        assertTrue(searched.out().contains("trigger=search") && searched.out().contains("shared_mask=false"), searched.out());
+        var alone = MergeCommandTest.run("merge", "learn", "--method", "dam", "--dam-backdoor-mask-only", "--base", dir.resolve("base").toString(),
+                "--models", dir.resolve("banking").toString(), "--out", dir.resolve("out4").toString());
+        assertEquals(1, alone.code());
+        assertTrue(alone.err().contains("needs --dam-trigger or --dam-trigger-search"), alone.err());
+        var misplaced = MergeCommandTest.run("merge", "learn", "--method", "concrete", "--dam-trigger", "cf", "--base", dir.resolve("base").toString(),
+                "--models", dir.resolve("banking").toString(), "--out", dir.resolve("out3").toString());
+        assertEquals(1, misplaced.code());
+        assertTrue(misplaced.err().contains("apply to --method dam only"), misplaced.err());
+
         var bad = MergeCommandTest.run("merge", "learn", "--method", "nope", "--base", dir.resolve("base").toString(),
                 "--models", dir.resolve("banking").toString(), "--out", dir.resolve("out2").toString());
         assertEquals(1, bad.code());

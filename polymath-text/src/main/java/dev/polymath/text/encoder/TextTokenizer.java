@@ -85,6 +85,11 @@ public final class TextTokenizer implements AutoCloseable {
         return text;
     }
 
+    /** The word pieces of {@code ids}, space-separated (e.g. a synthesized trigger, for people to read). */
+    public String tokens(long[] ids) {
+        return tokenizer.decode(ids, false);
+    }
+
     public String label() { return label; }
 
     @Override

@@ -81,6 +81,64 @@ public final class MergeExperiment {
     private BertSource source;
     private List<TaskData> data;
     private long deadline = Long.MAX_VALUE;
+    private boolean damOracle, damBackdoorMaskOnly, damSearch;
+
+    /** The row of DAM told the planted trigger, in both settings; its masks learn against the real triggered inputs. */
+    static final String DAM_ORACLE = "dam_oracle_trigger";
+
+    /**
+     * Also runs {@link #DAM_ORACLE}: DAM given the planted trigger phrase instead of searching for it (what a user who
+     * suspects a phrase can do); it isolates the masks from the trigger search and is never the blind result.
+     */
+    public MergeExperiment withDamOracle() {
+        damOracle = true;
+        return this;
+    }
+
+    /** The row of DAM with its blind discrete trigger search ({@link TriggerSearch}) instead of soft tokens. */
+    static final String DAM_SEARCH = "dam_trigger_search";
+
+    /** Also runs {@link #DAM_SEARCH} in both settings. */
+    public MergeExperiment withDamTriggerSearch() {
+        damSearch = true;
+        return this;
+    }
+
+    /** Suffix of the DAM rows learned without the shared mask (the backdoor mask alone over task arithmetic). */
+    static final String BACKDOOR_MASK_ONLY = "_backdoor_mask_only";
+
+    /** Runs the oracle and search rows ({@link #withDamOracle}, {@link #withDamTriggerSearch}) also with the backdoor mask alone, rows {@code *_backdoor_mask_only}. */
+    public MergeExperiment withDamBackdoorMaskOnly() {
+        damBackdoorMaskOnly = true;
+        return this;
+    }
+
+    /** The optional DAM rows this run adds. */
+    List<String> extraDamRows() {
+        var out = new ArrayList<String>();
+        if (damOracle) out.add(DAM_ORACLE);
+        if (damOracle && damBackdoorMaskOnly) out.add(DAM_ORACLE + BACKDOOR_MASK_ONLY);
+        if (damSearch) out.add(DAM_SEARCH);
+        if (damSearch && damBackdoorMaskOnly) out.add(DAM_SEARCH + BACKDOOR_MASK_ONLY);
+        return out;
+    }
+
+    /** Every optional DAM row the tables show when its result exists. */
+    static final List<String> OPTIONAL_DAM_ROWS = List.of(DAM_SEARCH, DAM_SEARCH + BACKDOOR_MASK_ONLY, DAM_ORACLE, DAM_ORACLE + BACKDOOR_MASK_ONLY);
+
+    LearnedMergeMethod learnedMethod(String key) {
+        boolean only = key.endsWith(BACKDOOR_MASK_ONLY);
+        String base = only ? key.substring(0, key.length() - BACKDOOR_MASK_ONLY.length()) : key;
+        if (base.equals(DAM_ORACLE)) {
+            var m = BackdoorAwareMasks.knownTrigger(triggerIds());
+            return only ? m.backdoorMaskOnly() : m;
+        }
+        if (base.equals(DAM_SEARCH)) {
+            var m = BackdoorAwareMasks.searched(TriggerSearch.Options.defaults());
+            return only ? m.backdoorMaskOnly() : m;
+        }
+        return LearnedMergeMethods.get(key);
+    }
 
     /** Starts no new unit of work (a fine-tuning, a method) after {@code minutes} from now; a rerun continues. */
     public MergeExperiment withBudgetMinutes(double minutes) {
@@ -147,6 +205,14 @@ public final class MergeExperiment {
         }
         try (TextTokenizer tok = TextTokenizer.fromJson(source().tokenizerJson(), source().tokenizerLabel())) {
             return TaskData.tokenize(texts, labels, tok, s.maxLength());
+        }
+    }
+
+    /** The planted trigger's token ids, without special tokens. */
+    long[] triggerIds() {
+        try (TextTokenizer tok = TextTokenizer.fromJson(source().tokenizerJson(), source().tokenizerLabel())) {
+            long[] ids = tok.ids(s.trigger());
+            return java.util.Arrays.copyOfRange(ids, 1, ids.length - 1);
         }
     }
 
@@ -293,6 +359,7 @@ public final class MergeExperiment {
         }
         for (String m : STREAMING.keySet()) runStreaming("clean", m, false, heads);
         for (String m : LearnedMergeMethods.names()) runLearned("clean", m, false, heads);
+        for (String m : extraDamRows()) runLearned("clean", m, false, heads);
     }
 
     /** Runs (or finds cached) the backdoor setting: the poisoned model alone, then the methods of {@link #BACKDOOR_METHODS}. */
@@ -314,6 +381,7 @@ public final class MergeExperiment {
             if (STREAMING.containsKey(m)) runStreaming("backdoor", m, true, heads);
             else runLearned("backdoor", m, true, heads);
         }
+        for (String m : extraDamRows()) runLearned("backdoor", m, true, heads);
     }
 
     /** Whether every task model and the poisoned one are fine-tuned (cached). */
@@ -360,8 +428,9 @@ public final class MergeExperiment {
 
     private void runLearned(String setting, String method, boolean backdoor, List<TaskHead> heads) {
         if (Files.exists(resultFile(setting, method)) || !timeLeft()) return;
-        LearnedMergeMethod lm = LearnedMergeMethods.get(method);
+        LearnedMergeMethod lm = learnedMethod(method);
         List<Path> models = models(backdoor);
+        var diagnostics = new LinkedHashMap<String, Object>();
         long t0 = System.nanoTime();
         LearnedMerge r;
         var shapes = new LinkedHashMap<String, long[]>();
@@ -379,7 +448,14 @@ public final class MergeExperiment {
                     lab.add(new MergeProblem.Labelled(few.rows(), few.labels()));
                 }
                 LearnOptions o = learnOptions(lm);
-                r = lm.learn(new MergeProblem(space, heads, unl, lab, s.seed()), o);
+                var problem = new MergeProblem(space, heads, unl, lab, s.seed());
+                r = lm.learn(problem, o);
+                if (method.startsWith(DAM_SEARCH)) {
+                    // what the search's score gives the planted phrase (a diagnostic the blind search never sees)
+                    double[] g = TriggerSearch.gainOf(problem, TriggerSearch.Options.defaults(), o.init(), s.poisonTask(), triggerIds());
+                    diagnostics.put("planted_trigger_gain", g[0]);
+                    diagnostics.put("planted_trigger_target_class", (int) g[1]);
+                }
             }
         }
         double learnSecs = (System.nanoTime() - t0) / 1e9;
@@ -389,10 +465,18 @@ public final class MergeExperiment {
         try (var e = new MergeEngine(MergeConfig.load(cfg), MergeEngine.Options.defaults().withThreads(1).withSeed(s.seed()))) {
             e.run(out);
         }
-        Scores sc = evaluate(out, heads, backdoor || BACKDOOR_METHODS.contains(method));
+        Scores sc = evaluate(out, heads, backdoor || BACKDOOR_METHODS.contains(method) || OPTIONAL_DAM_ROWS.contains(method));
         deleteQuietly(out);
         deleteQuietly(dir.resolve("mask.safetensors"));
         var extra = new LinkedHashMap<String, Object>(r.trace());
+        extra.putAll(diagnostics);
+        if (r.trace().get("trigger_ids") instanceof List<?> found) {
+            var words = new ArrayList<String>();
+            try (TextTokenizer tok = TextTokenizer.fromJson(source().tokenizerJson(), source().tokenizerLabel())) {
+                for (Object ids : found) words.add(tok.tokens(((List<?>) ids).stream().mapToLong(x -> ((Number) x).longValue()).toArray()));
+            }
+            extra.put("trigger_tokens", words);
+        }
         extra.put("learn_seconds", learnSecs);
         if (!r.layerWise()) {
             var c = new ArrayList<Double>();
@@ -504,9 +588,11 @@ public final class MergeExperiment {
         var order = new ArrayList<String>(List.of("pretrained", "individual", "multitask"));
         order.addAll(STREAMING.keySet());
         order.addAll(LearnedMergeMethods.names());
+        order.addAll(OPTIONAL_DAM_ROWS);
         for (String m : order) {
             JsonNode n = read("clean", m);
             if (n == null) {
+                if (OPTIONAL_DAM_ROWS.contains(m)) continue;
                 if (!(m.equals("multitask") && !s.multiTask())) missing.add(m);
                 continue;
             }
@@ -524,7 +610,9 @@ public final class MergeExperiment {
 
         var lrows = new ArrayList<List<String>>();
         for (String setting : List.of("clean", "backdoor")) {
-            for (String m : LearnedMergeMethods.names()) {
+            var learned = new ArrayList<String>(LearnedMergeMethods.names());
+            learned.addAll(OPTIONAL_DAM_ROWS);
+            for (String m : learned) {
                 JsonNode n = read(setting, m);
                 if (n == null) continue;
                 String coef = n.has("coefficients") ? list(n.get("coefficients")) : n.has("mean_coefficients") ? "mean " + list(n.get("mean_coefficients")) : "";
@@ -539,15 +627,17 @@ public final class MergeExperiment {
         var bmissing = new ArrayList<String>();
         var border = new ArrayList<String>(List.of("pretrained", "clean_finetuned", "poisoned_model"));
         border.addAll(BACKDOOR_METHODS);
+        border.addAll(OPTIONAL_DAM_ROWS);
         String pt = s.tasks().get(s.poisonTask());
         for (String m : border) {
             JsonNode n = read("backdoor", m);
             if (n == null) {
+                if (OPTIONAL_DAM_ROWS.contains(m)) continue;
                 bmissing.add(m);
                 continue;
             }
             var acc = accuracy(n);
-            JsonNode clean = BACKDOOR_METHODS.contains(m) ? read("clean", m) : null;
+            JsonNode clean = BACKDOOR_METHODS.contains(m) || OPTIONAL_DAM_ROWS.contains(m) ? read("clean", m) : null;
             brows.add(List.of(m, Fmt.fixed(100 * acc.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), 2),
                     Fmt.fixed(100 * acc.get(pt), 2), Fmt.fixed(100 * n.get("attack_success_rate").asDouble(), 2),
                     clean != null && clean.has("attack_success_rate") ? Fmt.fixed(100 * clean.get("attack_success_rate").asDouble(), 2) : Fmt.MISSING));
@@ -557,6 +647,9 @@ public final class MergeExperiment {
                 .withNote("attack success rate: share of " + shortName(pt) + " test texts of another class, trigger prepended, classified as class "
                         + s.targetLabel() + " by the merged encoder with " + shortName(pt) + "'s head. The floor without any backdoor: pretrained (the heads on the"
                         + " pretrained encoder), clean_finetuned (" + shortName(pt) + "'s clean fine-tune) and the last column (the method merging the four clean models)."
+                        + " " + DAM_SEARCH + "* rows are DAM with the blind discrete trigger search instead of soft tokens;"
+                        + " " + DAM_ORACLE + "* rows are DAM told the planted trigger (an oracle that isolates its masks from the trigger search), not a blind defence;"
+                        + " *" + BACKDOOR_MASK_ONLY + " rows learn DAM's backdoor mask alone over task arithmetic (no shared mask)."
                         + (bmissing.isEmpty() ? "" : " Not run yet: " + String.join(", ", bmissing) + ".")));
         return out;
     }

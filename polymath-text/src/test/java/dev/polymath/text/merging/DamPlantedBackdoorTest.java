@@ -26,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * 1's feed-forward: one intermediate unit reads direction u (the LayerNorm'd embedding of trigger token 60; every
  * other word embedding is orthogonal to it, so the unit stays off on clean text) and writes -beta on coordinate 0.
  * Merged by task arithmetic (0.3), clean inputs give head 0 pooled x_0 = 1.8 (class 0) and three trigger tokens
- * give x_0 ~ -1.4 (class 1): the backdoor survives the merge. DAM must synthesize a trigger from the vocabulary
- * and learn masks that cut the backdoor and keep both tasks' directions.
+ * send x_0 below 0 (class 1): the backdoor survives the merge (the final LayerNorm's gain 5 on coordinate 0 makes it
+ * fire in the poisoned model alone too, where the shift is 6, so a scan of that model sees it). DAM must find or be
+ * given a trigger and learn masks that cut the backdoor and keep both tasks' directions.
  */
 class DamPlantedBackdoorTest {
     static final BertConfig TOY = new BertConfig(120, 16, 2, 2, 32, 24, 2, 1e-12, 0.0, 0.0);
@@ -66,7 +67,7 @@ class DamPlantedBackdoorTest {
             }
         }
         float[] gamma = t.get(LN1 + "weight").data().clone();
-        gamma[0] = 2f;
+        gamma[0] = 5f;
         put(t, LN1 + "weight", gamma);
         base = new BertWeights(t, "toy base");
 
@@ -99,27 +100,75 @@ class DamPlantedBackdoorTest {
     }
 
     @Test
-    void theBackdoorMaskCutsThePlantedBackdoorAndKeepsTheTasks() {
+    void theSoftTriggerVersionCutsThePlantedBackdoorAndKeepsTheTasks() {
         try (MergeSpace space = new MergeSpace(model, finetuned)) {
             // the toy works as described: task arithmetic keeps the backdoor
             assertArrayEquals(new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, predict(space, null, false), "clean, task arithmetic");
             assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, predict(space, null, true), "triggered, task arithmetic");
 
-            var o = new BackdoorAwareMasks().defaults().withSteps(40).withBatch(6).withMaskLr(0.1);
-            LearnedMerge dam = new BackdoorAwareMasks().learn(problem(space), o);
-            Map<String, float[]> mask = dam.mask();
-            assertEquals(1f, mask.get(LN1 + "bias")[0], "task 0's direction is kept");
-            assertEquals(1f, mask.get(LN1 + "bias")[1], "task 1's direction is kept");
-            assertTrue(mask.get(FFN_OUT + "weight")[0] == 0f || mask.get(FFN_IN + "bias")[0] == 0f,
-                    "the backdoor unit's input bias or its output weight is cut");
-            assertTrue((double) dam.trace().get("backdoor_mask_fraction") > 0, "the backdoor mask flags entries: " + dam.trace());
+            var o = LearnOptions.defaults().withAdvLr(0.1).withAdvWeight(1.0).withSteps(40).withBatch(6).withMaskLr(0.1);
+            LearnedMerge dam = BackdoorAwareMasks.softTrigger().learn(problem(space), o);
+            assertCutsTheBackdoor(space, dam);
             assertTrue((double) dam.trace().get("trigger_flip_rate_first5") > 0.05, "the synthesized trigger flips predictions: " + dam.trace());
-            assertArrayEquals(new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, predict(space, mask, false), "clean, DAM");
-            assertArrayEquals(new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, predict(space, mask, true), "triggered, DAM");
-
             // No "without the KL term the backdoor stays" control: in a full-suite CI run the shared mask alone also cut
             // the backdoor unit (it passed when run alone), so that control did not reliably fail or pass.
         }
+    }
+
+    @Test
+    void theMasksCutTheBackdoorWhenToldTheTrigger() {
+        try (MergeSpace space = new MergeSpace(model, finetuned)) {
+            var o = new BackdoorAwareMasks().defaults().withSteps(40).withBatch(6).withMaskLr(0.1);
+            LearnedMerge dam = BackdoorAwareMasks.knownTrigger(new long[] {TRIGGER, TRIGGER, TRIGGER}).learn(problem(space), o);
+            assertEquals("known", dam.trace().get("trigger"));
+            assertCutsTheBackdoor(space, dam);
+        }
+    }
+
+    /**
+     * The blind search scores a prefix by how much more it concentrates head predictions on one class in the merge
+     * than in the pretrained encoder: the planted trigger scores high for task 0 (class 1), ordinary words ~0, and
+     * the search recovers the trigger token without being told. In this toy every other word leaves the backdoor
+     * unit far below zero, so its gradient is ~0 and the top-k ranking carries no signal: the search here relies on
+     * its exploration share (explore = 1: candidates drawn from the vocabulary), i.e. this checks the scoring and
+     * the greedy acceptance, not the gradient ranking.
+     */
+    @Test
+    void theBlindSearchRecoversThePlantedTriggerAndDamThenCutsTheBackdoor() {
+        try (MergeSpace space = new MergeSpace(model, finetuned)) {
+            var search = new TriggerSearch.Options(12, 8, 32, 6, 1.0, true);
+            MergeProblem p = problem(space);
+            double[] planted = TriggerSearch.gainOf(p, search, 0.3, 0, new long[] {TRIGGER, TRIGGER, TRIGGER});
+            double[] words = TriggerSearch.gainOf(p, search, 0.3, 0, new long[] {30, 31, 32});
+            assertEquals(1, (int) planted[1], "the trigger pushes task 0 to class 1");
+            assertTrue(planted[0] > 0.3, "planted trigger's gain " + planted[0]);
+            assertEquals(0.0, words[0], 1e-4, "ordinary words move the merge exactly as the pretrained encoder (not at all)");
+
+            var o = new BackdoorAwareMasks().defaults().withSteps(40).withBatch(6).withMaskLr(0.1);
+            LearnedMerge dam = BackdoorAwareMasks.searched(search).learn(p, o);
+            @SuppressWarnings("unchecked")
+            List<List<Long>> found = (List<List<Long>>) dam.trace().get("trigger_ids");
+            assertTrue(found.get(0).contains((long) TRIGGER), "task 0's prefix holds the planted token: " + dam.trace());
+            @SuppressWarnings("unchecked")
+            List<Double> gains = (List<Double>) dam.trace().get("trigger_gain");
+            assertTrue(gains.get(0) > 0.3 && gains.get(0) > gains.get(1), "the backdoored task stands out: " + gains);
+            assertEquals(1, ((List<?>) dam.trace().get("trigger_target_class")).get(0));
+            assertCutsTheBackdoor(space, dam);
+        }
+    }
+
+    void assertCutsTheBackdoor(MergeSpace space, LearnedMerge dam) {
+        Map<String, float[]> mask = dam.mask();
+        assertEquals(1f, mask.get(LN1 + "bias")[0], "task 0's direction is kept");
+        assertEquals(1f, mask.get(LN1 + "bias")[1], "task 1's direction is kept");
+        float[] in = mask.get(FFN_IN + "weight");
+        boolean inputCut = false;
+        for (int j = 0; j < H; j++) inputCut |= in[j] == 0f;
+        assertTrue(mask.get(FFN_OUT + "weight")[0] == 0f || mask.get(FFN_IN + "bias")[0] == 0f || inputCut,
+                "the backdoor unit's output weight, input bias or an input weight is cut");
+        assertTrue((double) dam.trace().get("backdoor_mask_fraction") > 0, "the backdoor mask flags entries: " + dam.trace());
+        assertArrayEquals(new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, predict(space, mask, false), "clean, DAM");
+        assertArrayEquals(new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, predict(space, mask, true), "triggered, DAM");
     }
 
     /** Head 0's predictions on the clean rows, or with three trigger tokens after [CLS], merged at 0.3 with {@code mask} (rescaled as the apply step does). */

@@ -215,6 +215,45 @@ class LearnedMergingTest {
         }
     }
 
+    /**
+     * The search's score, hand-computed: 2 inputs, 2 classes. The merge's mean triggered probabilities (0.8, 0.2) rise
+     * from its clean (0.5, 0.5) by (0.3, -0.3); the pretrained encoder's (0.5, 0.5) from (0.4, 0.6) by (0.1, -0.1): gain
+     * (0.2, -0.2). A second prefix that moves both encoders alike (+0.1 on class 0) gains 0.
+     */
+    @Test
+    void triggerSearchScoresTheConcentrationGainOverThePretrainedEncoder() {
+        try (NDManager m = Engines.pytorch().newBaseManager()) {
+            NDArray mergedTriggered = m.create(new float[] {0.9f, 0.1f, 0.7f, 0.3f, 0.7f, 0.3f, 0.5f, 0.5f}, new Shape(2, 2, 2));
+            NDArray pretrainedTriggered = m.create(new float[] {0.6f, 0.4f, 0.4f, 0.6f, 0.6f, 0.4f, 0.4f, 0.6f}, new Shape(2, 2, 2));
+            NDArray g = TriggerSearch.gains(mergedTriggered, m.create(new float[] {0.5f, 0.5f}), pretrainedTriggered, m.create(new float[] {0.4f, 0.6f}));
+            assertArrayEquals(new long[] {2, 2}, g.getShape().getShape());
+            assertArrayEquals(new float[] {0.2f, -0.2f, 0f, 0f}, g.toFloatArray(), 1e-6f);
+        }
+    }
+
+    /** A step whose gradient is not finite leaves every array as it was (one inf would otherwise poison the moments for good). */
+    @Test
+    void adamSkipsAStepWithANonFiniteGradient() {
+        try (NDManager m = Engines.pytorch().newBaseManager()) {
+            var opt = new ArrayAdam(m);
+            NDArray x = opt.adam("x", m.create(new float[] {1f, 2f}), 0.1, false);
+            NDArray y = opt.adamGrouped("y", m.create(new float[] {3f}), 0.1, "g");
+            try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+                gc.backward(x.mul(m.create(new float[] {Float.POSITIVE_INFINITY, 1f})).sum().add(y.sum()));
+            }
+            opt.step();
+            assertEquals(1, opt.skipped());
+            assertArrayEquals(new float[] {1f, 2f}, x.toFloatArray());
+            assertArrayEquals(new float[] {3f}, y.toFloatArray());
+            try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+                gc.backward(x.sum().add(y.sum()));
+            }
+            opt.step();
+            assertEquals(1, opt.skipped());
+            assertArrayEquals(new float[] {0.9f, 1.9f}, x.toFloatArray(), 1e-5f, "Adam's first step moves each entry by lr");
+        }
+    }
+
     @Test
     void masksAreDeterministicForASeedAndShapedLikeTheTensors() {
         try (MergeSpace space = new MergeSpace(model, finetuned)) {
@@ -227,7 +266,7 @@ class LearnedMergingTest {
             assertEquals(16, c.mask().get(LN_BIAS).length);
             for (float v : c.mask().get(LN_BIAS)) assertTrue(v == 0f || v == 1f);
         }
-        assertArrayEquals(new long[] {101, 7, 8, 9, 5, 102}, BackdoorAwareMasks.withTrigger(new long[] {101, 5, 102}, 7, 3));
+        assertArrayEquals(new long[] {101, 7, 8, 9, 5, 102}, BackdoorAwareMasks.withTrigger(new long[] {101, 5, 102}, BackdoorAwareMasks.reserved(7, 3)));
     }
 
     @Test

@@ -21,6 +21,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class MergeExperimentTest {
     @TempDir Path work;
 
+    /** The optional DAM rows, and the oracle's trigger: "cf mn bb" is three word pieces of the BERT uncased vocabulary (ids from its tokenizer.json). */
+    @Test
+    void damRowsAndTheOracleTrigger() {
+        var e = new MergeExperiment(MergeExperiment.Settings.defaults(work), new PrintWriter(new StringWriter(), true))
+                .withDamOracle().withDamTriggerSearch().withDamBackdoorMaskOnly();
+        assertEquals(List.of("dam_oracle_trigger", "dam_oracle_trigger_backdoor_mask_only", "dam_trigger_search", "dam_trigger_search_backdoor_mask_only"),
+                e.extraDamRows());
+        assertArrayEquals(new long[] {12935, 24098, 22861}, e.triggerIds());
+        assertThrows(IllegalArgumentException.class, () -> BackdoorAwareMasks.softTrigger().backdoorMaskOnly());
+    }
+
     @Test
     void multiTaskReferenceIsTrainedOnceScoredPerTaskAndReported() throws Exception {
         assumeTrue(DataPaths.find("tweeteval") != null, "skipped: 'tweeteval' not found in " + DataPaths.searched()
