@@ -353,7 +353,7 @@ public final class BertModel implements AutoCloseable {
 
     /**
      * Inference in {@code precision}. {@link Precision#BF16}: the linear layers run on bf16 copies of their weights
-     * (made on first use and again after the weights change), with inputs rounded to bf16 and float32 accumulation;
+     * (made on first use and again after the weights change), with inputs and outputs rounded to bf16 and float32 accumulation;
      * LoRA adapters, attention, LayerNorm, GELU and pooling stay float32.
      */
     public float[] encode(long[][] rows, Pooling pooling, boolean normalize, Precision precision) {

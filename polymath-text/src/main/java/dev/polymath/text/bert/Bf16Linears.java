@@ -9,8 +9,8 @@ import java.util.function.Function;
 
 /**
  * bfloat16 copies of a model's linear-layer weights and biases, for bf16 inference ({@code Precision.BF16}): each
- * linear layer then rounds its float32 input to bf16, multiplies with fp32 accumulation and returns float32, so the
- * rest of the forward is unchanged. The copies live in their own manager, freed by {@link #close}.
+ * linear layer then rounds its float32 input to bf16, multiplies with fp32 accumulation and returns its (bf16-rounded)
+ * output as float32, so the rest of the forward is unchanged. The copies live in their own manager, freed by {@link #close}.
  */
 final class Bf16Linears implements AutoCloseable {
     private final NDManager manager;

@@ -13,9 +13,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Locale;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -26,8 +23,9 @@ import java.util.zip.ZipOutputStream;
  * {@code toType(BFLOAT16)} or creating a bf16 array aborts the JVM). Tensors of that type still work in every other
  * op, and casting them back to float32 works, so the only missing piece is the cast into bf16. This class gets it
  * from a tiny TorchScript module whose source is below: the archive is written in memory and compiled by libtorch on
- * load (no file, no Python). Its {@code linear} runs {@code x} (float32) through a bf16 weight and bias and returns
- * float32, in one native call; on a CPU with avx512_bf16 (or AMX) oneDNN runs it at about twice the float32 rate.
+ * load (no file, no Python). Its {@code linear} rounds {@code x} (float32) to bf16, multiplies it by a bf16 weight
+ * with float32 accumulation, adds the bf16 bias, and returns the result (rounded to bf16, as PyTorch's bf16 linear
+ * does) as float32, in one native call; on a CPU with avx512_bf16 (or AMX) oneDNN runs it at about twice the float32 rate.
  *
  * <p>The module belongs to the manager given to {@link #load} and is freed with it. Arrays that this class returns are
  * attached to the manager passed in (or the input's manager).
@@ -75,24 +73,11 @@ final class Bf16Ops {
         }
     }
 
-    /** {@code x W^T + b} for float32 {@code x} and bf16 {@code w}, {@code b}: inputs rounded to bf16, fp32 accumulation, float32 out. */
+    /** {@code x W^T + b} for float32 {@code x} and bf16 {@code w}, {@code b}: input rounded to bf16, fp32 accumulation, output rounded to bf16, returned as float32. */
     NDArray linear(NDArray x, NDArray w, NDArray b) {
         try (IValue xi = IValue.from((PtNDArray) x); IValue wi = IValue.from((PtNDArray) w); IValue bi = IValue.from((PtNDArray) b);
              IValue out = IValueUtils.runMethod(module, "linear", xi, wi, bi)) {
             return out.toTensor((PtNDManager) x.getManager());
-        }
-    }
-
-    /**
-     * Whether the CPU has native bf16 dot products (avx512_bf16 or AMX); without them PyTorch still computes bf16
-     * correctly, but slower than float32. Linux only (reads /proc/cpuinfo); false elsewhere.
-     */
-    static boolean cpuHasBf16() {
-        try {
-            String flags = Files.readString(Path.of("/proc/cpuinfo")).toLowerCase(Locale.ROOT);
-            return flags.contains(" avx512_bf16") || flags.contains(" amx_bf16");
-        } catch (IOException | RuntimeException e) {
-            return false;
         }
     }
 
