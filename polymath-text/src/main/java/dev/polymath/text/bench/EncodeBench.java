@@ -14,7 +14,7 @@ import java.util.List;
 
 /**
  * {@code polymath bench encode}: sentences per second embedding the BANKING77 test set with MiniLM, Polymath's
- * batched ONNX encoder vs langchain4j's {@code AllMiniLmL6V2EmbeddingModel} (the peer here is a JVM library,
+ * batched encoder (bf16 on the DJL/PyTorch BERT where the CPU has native bf16, else float32 ONNX) vs langchain4j's {@code AllMiniLmL6V2EmbeddingModel} (the peer here is a JVM library,
  * run in the same process on the same texts).
  */
 public final class EncodeBench implements Benchmark {
@@ -25,7 +25,8 @@ public final class EncodeBench implements Benchmark {
 
     @Override
     public String description() {
-        return "MiniLM embeddings of BANKING77 test (3080 texts): batched ONNX vs langchain4j, same texts, same run"
+        return "MiniLM embeddings of BANKING77 test (3080 texts): batched encoder (DJL bf16 where the CPU has avx512_bf16, else ONNX fp32)"
+                + " vs langchain4j, same texts, same run"
                 + " (options: precision=bf16|fp32, batch, batch-tokens, repeats, input)";
     }
 
