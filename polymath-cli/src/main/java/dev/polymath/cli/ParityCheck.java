@@ -43,7 +43,7 @@ final class ParityCheck {
         BertSource bertSource = BertSource.resolve(model);
         FloatMatrix b;
         double djlLoad, djlSecs;
-        try (var djl = BertSentenceEncoder.open(bertSource, settings)) {
+        try (var djl = (settings.precision() == Precision.BF16 ? BertSentenceEncoder.openForInference(bertSource, settings) : BertSentenceEncoder.open(bertSource, settings))) {
             djlLoad = secs(t2);
             encodeWarm(djl::encode, texts);
             long t3 = System.nanoTime();

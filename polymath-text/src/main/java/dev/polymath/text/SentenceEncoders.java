@@ -37,9 +37,14 @@ public final class SentenceEncoders {
         }
     }
 
-    /** The encoder for {@code spec}; bf16 {@linkplain EncoderSettings#precision() precision} always runs on DJL (ONNX Runtime's CPU provider has no bf16 MatMul). */
+    /**
+     * The encoder for {@code spec}. bf16 {@linkplain EncoderSettings#precision() precision} always runs on DJL (ONNX
+     * Runtime's CPU provider has no bf16 MatMul), with batches side by side on one PyTorch thread each
+     * ({@link BertSentenceEncoder#openForInference}); a float32 folder without ONNX keeps PyTorch's threads within a batch.
+     */
     public static SentenceEncoder open(String spec, EncoderSettings settings) {
-        return runtimeFor(spec) == Runtime.DJL || settings.precision() == Precision.BF16
+        if (settings.precision() == Precision.BF16) return BertSentenceEncoder.openForInference(BertSource.resolve(spec), settings);
+        return runtimeFor(spec) == Runtime.DJL
                 ? BertSentenceEncoder.open(BertSource.resolve(spec), settings)
                 : OnnxSentenceEncoder.open(ModelSource.resolve(spec), settings);
     }

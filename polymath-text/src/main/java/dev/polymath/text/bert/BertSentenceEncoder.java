@@ -34,6 +34,7 @@ public final class BertSentenceEncoder implements SentenceEncoder {
     /** {@code model}, then one more copy per extra worker (owned encoders with more than one thread only). */
     private final List<BertModel> workerModels;
     private final ExecutorService workers;
+    private final long openedVersion;
     private final boolean ownsModel;
     private final TextTokenizer tokenizer;
     private final EncoderSettings settings;
@@ -44,6 +45,7 @@ public final class BertSentenceEncoder implements SentenceEncoder {
     private BertSentenceEncoder(List<BertModel> models, boolean ownsModel, TextTokenizer tokenizer, EncoderSettings settings, int defaultMaxLength) {
         this.model = models.get(0);
         this.workerModels = List.copyOf(models);
+        this.openedVersion = model.version();
         this.ownsModel = ownsModel;
         this.tokenizer = tokenizer;
         this.settings = settings;
@@ -58,15 +60,26 @@ public final class BertSentenceEncoder implements SentenceEncoder {
         }) : null;
     }
 
-    /**
-     * A new model from {@code source}, owned (closed) by the encoder. With n threads the encoder holds n copies of the
-     * model and runs n batches side by side, one PyTorch thread each (as the ONNX encoder does: MiniLM-sized matrices
-     * keep one core busy better than they split over two).
-     */
+    /** A new model from {@code source} on the settings' threads (PyTorch intra-op), owned (closed) by the encoder; it may be trained. */
     public static BertSentenceEncoder open(BertSource source, EncoderSettings settings) {
+        return open(source, settings, 1, settings.effectiveThreads());
+    }
+
+    /**
+     * For inference only: with n threads the encoder holds n copies of the model and runs n batches side by side, one
+     * PyTorch thread each, as the ONNX encoder does (MiniLM-sized matrices keep one core busy better than they split
+     * over two). PyTorch's thread count is per process and set by its first user, so call this before anything else in
+     * the process uses PyTorch with more threads. If {@link #model()} is trained or given adapters anyway, the encoder
+     * falls back to that one model.
+     */
+    public static BertSentenceEncoder openForInference(BertSource source, EncoderSettings settings) {
+        return open(source, settings, settings.effectiveThreads(), 1);
+    }
+
+    private static BertSentenceEncoder open(BertSource source, EncoderSettings settings, int copies, int threadsEach) {
         var models = new ArrayList<BertModel>();
         try {
-            for (int i = 0; i < settings.effectiveThreads(); i++) models.add(source.newModel(1));
+            for (int i = 0; i < copies; i++) models.add(source.newModel(threadsEach));
             return new BertSentenceEncoder(models, true, TextTokenizer.fromJson(source.tokenizerJson(), source.tokenizerLabel()),
                     settings, source.defaultMaxLength());
         } catch (RuntimeException e) {
@@ -90,18 +103,20 @@ public final class BertSentenceEncoder implements SentenceEncoder {
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
         Arrays.sort(order, (a, b) -> Integer.compare(ids[b].length, ids[a].length));
+        // The copies hold the weights as opened: once the first model is trained (or has adapters), only it is used.
+        List<BertModel> usable = model.version() == openedVersion && !model.hasLora() ? workerModels : List.of(model);
         var bounds = new ArrayList<int[]>();
-        int rowCap = Math.min(settings.batchSize(), Math.ceilDiv(n, workerModels.size())); // small inputs: a batch for every worker
+        int rowCap = Math.min(settings.batchSize(), Math.ceilDiv(n, usable.size())); // small inputs: a batch for every worker
         for (int from = 0, to; from < n; from = to) {
             to = Math.min(n, from + Math.min(rowCap, settings.textsPerBatch(ids[order[from]].length))); // longest first
             bounds.add(new int[] {from, to});
         }
         var next = new AtomicInteger();
         var done = new AtomicInteger();
-        int workerCount = Math.min(workerModels.size(), bounds.size());
+        int workerCount = Math.min(usable.size(), bounds.size());
         var tasks = new ArrayList<Callable<Void>>();
         for (int w = 0; w < workerCount; w++) {
-            BertModel m = workerModels.get(w);
+            BertModel m = usable.get(w);
             tasks.add(() -> {
                 for (int b; (b = next.getAndIncrement()) < bounds.size(); ) {
                     int from = bounds.get(b)[0], to = bounds.get(b)[1];

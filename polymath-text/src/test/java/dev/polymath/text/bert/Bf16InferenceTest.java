@@ -104,6 +104,26 @@ class Bf16InferenceTest {
         }
     }
 
+    /** Side-by-side copies serve the weights as opened; once the first model changes, the encoder uses it alone. */
+    @Test
+    void inferenceCopiesAreDroppedOnceTheModelIsTrained() {
+        List<String> texts = ParitySample.texts().subList(0, 40);
+        var settings = EncoderSettings.defaults().withThreads(2).withPrecision(Precision.BF16);
+        try (var enc = BertSentenceEncoder.openForInference(BertTestSupport.source(), settings)) {
+            FloatMatrix before = enc.encode(texts);
+            String name = "encoder.layer.5.output.dense.weight";
+            float[] w = enc.model().parameterValues(name);
+            for (int i = 0; i < w.length; i++) w[i] *= -3;
+            enc.model().setParameter(name, w);
+            FloatMatrix after = enc.encode(texts);
+            try (var alone = BertSentenceEncoder.over(enc.model(), BertTestSupport.source(), settings.withThreads(1))) {
+                FloatMatrix expected = alone.encode(texts);
+                for (int i = 0; i < texts.size(); i++) assertArrayEquals(expected.row(i), after.row(i), 0f, "text " + i);
+            }
+            assertTrue(before.cosine(0, after, 0) < 0.999, "the change shows: " + before.cosine(0, after, 0));
+        }
+    }
+
     private static double cosine(float[] a, float[] b) {
         double dot = 0, na = 0, nb = 0;
         for (int i = 0; i < a.length; i++) {
