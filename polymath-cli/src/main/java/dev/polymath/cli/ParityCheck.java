@@ -8,11 +8,15 @@ import dev.polymath.text.data.TextDatasets;
 import dev.polymath.text.encoder.EncoderSettings;
 import dev.polymath.text.encoder.ModelSource;
 import dev.polymath.text.encoder.OnnxSentenceEncoder;
+import dev.polymath.text.encoder.Precision;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code polymath encode --check}: the DJL/PyTorch BERT against the ONNX encoder, same weights, same texts. */
+/**
+ * {@code polymath encode --check}: the DJL/PyTorch BERT (in the settings' precision) against the float32 ONNX encoder,
+ * same weights, same texts.
+ */
 final class ParityCheck {
     private ParityCheck() {}
 
@@ -28,7 +32,7 @@ final class ParityCheck {
         ModelSource onnxSource = ModelSource.resolve(model);
         FloatMatrix a;
         double onnxLoad, onnxSecs;
-        try (var onnx = OnnxSentenceEncoder.open(onnxSource, settings)) {
+        try (var onnx = OnnxSentenceEncoder.open(onnxSource, settings.withPrecision(Precision.FP32))) {
             onnxLoad = secs(t0);
             encodeWarm(onnx::encode, texts);
             long t1 = System.nanoTime();
@@ -39,7 +43,7 @@ final class ParityCheck {
         BertSource bertSource = BertSource.resolve(model);
         FloatMatrix b;
         double djlLoad, djlSecs;
-        try (var djl = BertSentenceEncoder.open(bertSource, settings)) {
+        try (var djl = (settings.precision() == Precision.BF16 ? BertSentenceEncoder.openForInference(bertSource, settings) : BertSentenceEncoder.open(bertSource, settings))) {
             djlLoad = secs(t2);
             encodeWarm(djl::encode, texts);
             long t3 = System.nanoTime();
@@ -55,7 +59,8 @@ final class ParityCheck {
             for (int d = 0; d < a.cols(); d++) maxAbs = Math.max(maxAbs, Math.abs(a.get(i, d) - b.get(i, d)));
         }
         int n = texts.size();
-        out.printf(Locale.ROOT, "DJL/PyTorch BERT vs ONNX Runtime, %s, %d texts, dim %d, %d threads%n", model, n, a.cols(), settings.effectiveThreads());
+        out.printf(Locale.ROOT, "DJL/PyTorch BERT (%s) vs ONNX Runtime (fp32), %s, %d texts, dim %d, %d threads%n",
+                settings.precision().id(), model, n, a.cols(), settings.effectiveThreads());
         out.printf(Locale.ROOT, "  cosine        min %.9f  mean %.9f  (1 - min = %.1e)%s%n", min, sum / n, 1 - min, worst >= 0 ? "  (lowest: text " + worst + ")" : "");
         out.printf(Locale.ROOT, "  max |a - b|   %.3e%n", maxAbs);
         out.printf(Locale.ROOT, "  ONNX Runtime  load %.2f s, encode %.3f s (%.0f texts/s)%n", onnxLoad, onnxSecs, n / onnxSecs);

@@ -28,6 +28,8 @@ class BenchCommandTest {
         assertEquals(1, root.path("polymath").path("settings").path("encoder_threads").asInt());
         double ratio = root.path("ratio").path("sentences_per_second").asDouble();
         assertEquals(ours.path("value").asDouble() / theirs.path("value").asDouble(), ratio, 1e-9);
-        assertTrue(r.out().contains("min cosine between the two encoders") && r.out().contains("peak RSS (VmHWM)"), r.out());
+        assertTrue(r.out().contains("vectors and the fp32 ONNX vectors") && r.out().contains("peak RSS (VmHWM)"), r.out());
+        String precision = dev.polymath.text.encoder.Precision.cpuHasNativeBf16() ? "bf16" : "fp32";
+        assertTrue(root.path("polymath").path("settings").path("encoder").asText().contains(precision.equals("bf16") ? "bf16" : "ONNX Runtime fp32"), r.out());
     }
 }

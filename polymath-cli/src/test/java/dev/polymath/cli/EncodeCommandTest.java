@@ -95,6 +95,19 @@ class EncodeCommandTest {
             assertTrue(dot / Math.sqrt(na * nb) >= 0.9999, "row " + r + " cosine " + dot / Math.sqrt(na * nb));
             assertEquals(1.0, Math.sqrt(na), 1e-4, "normalized like the ONNX encoder");
         }
+        // --precision bf16 runs the built-in model on the DJL BERT with bf16 linear layers: within the bar, not bit-equal
+        var err3 = new ByteArrayOutputStream();
+        assertEquals(0, run(new ByteArrayOutputStream(), err3, "encode", "--input", in.toString(), "--precision", "bf16",
+                "--output", dir.resolve("bf16.npy").toString(), "--threads", "1"), err3.toString(StandardCharsets.UTF_8));
+        assertTrue(err3.toString(StandardCharsets.UTF_8).contains("bf16 linear layers"), err3.toString(StandardCharsets.UTF_8));
+        float[] c = npy(dir.resolve("bf16.npy"));
+        double maxDiff = 0;
+        for (int r = 0; r < 3; r++) {
+            double dot = 0;
+            for (int j = r * 384; j < (r + 1) * 384; j++) { dot += c[j] * b[j]; maxDiff = Math.max(maxDiff, Math.abs(c[j] - b[j])); }
+            assertTrue(dot >= 0.9999, "bf16 row " + r + " cosine " + dot);
+        }
+        assertTrue(maxDiff > 1e-5, "bf16 vectors equal the fp32 ones: " + maxDiff);
     }
 
     private static float[] npy(Path file) throws IOException {

@@ -5,6 +5,7 @@ import dev.polymath.text.bert.BertSource;
 import dev.polymath.text.encoder.EncoderSettings;
 import dev.polymath.text.encoder.ModelSource;
 import dev.polymath.text.encoder.OnnxSentenceEncoder;
+import dev.polymath.text.encoder.Precision;
 import dev.polymath.text.encoder.SentenceEncoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +37,13 @@ public final class SentenceEncoders {
         }
     }
 
+    /**
+     * The encoder for {@code spec}. bf16 {@linkplain EncoderSettings#precision() precision} always runs on DJL (ONNX
+     * Runtime's CPU provider has no bf16 MatMul), with batches side by side on one PyTorch thread each
+     * ({@link BertSentenceEncoder#openForInference}); a float32 folder without ONNX keeps PyTorch's threads within a batch.
+     */
     public static SentenceEncoder open(String spec, EncoderSettings settings) {
+        if (settings.precision() == Precision.BF16) return BertSentenceEncoder.openForInference(BertSource.resolve(spec), settings);
         return runtimeFor(spec) == Runtime.DJL
                 ? BertSentenceEncoder.open(BertSource.resolve(spec), settings)
                 : OnnxSentenceEncoder.open(ModelSource.resolve(spec), settings);

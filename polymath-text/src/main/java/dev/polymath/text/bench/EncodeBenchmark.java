@@ -4,9 +4,12 @@ import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.polymath.text.FloatMatrix;
+import dev.polymath.text.SentenceEncoders;
 import dev.polymath.text.encoder.EncoderSettings;
 import dev.polymath.text.encoder.ModelSource;
 import dev.polymath.text.encoder.OnnxSentenceEncoder;
+import dev.polymath.text.encoder.Precision;
+import dev.polymath.text.encoder.SentenceEncoder;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
- * Times embedding the same texts with Polymath's batched ONNX encoder and with langchain4j's
+ * Times embedding the same texts with Polymath's batched encoder (ONNX Runtime in float32, or the DJL/PyTorch BERT with
+ * bf16 linear layers, same weights) and with langchain4j's
  * {@link AllMiniLmL6V2EmbeddingModel} (same ONNX file, one text per forward pass) in one run, and checks that
  * both give the same vectors.
  *
@@ -27,10 +31,15 @@ import java.util.function.Consumer;
  * side, one ONNX Runtime thread each); langchain4j gets an executor of {@code threads} threads, which is what its
  * default constructor makes on a machine with that many cores (its own ONNX session keeps ONNX Runtime's default
  * options). Polymath uses mean pooling + L2 normalization, max length 256 (langchain4j splits texts over 510
- * tokens instead; BANKING77 has none).
+ * tokens instead; BANKING77 has none). langchain4j's vectors are the float32 ONNX reference: the run records the
+ * lowest cosine between the two sides' vectors of a text, and a bf16 run whose lowest cosine is under
+ * {@link #COSINE_BAR} is refused.
  */
 public final class EncodeBenchmark {
     private EncodeBenchmark() {}
+
+    /** The "identical embeddings": every text's vector at cosine >= 0.9999 to the float32 reference. */
+    public static final double COSINE_BAR = 0.9999;
 
     /**
      * @param polymathRuns  seconds of each timed Polymath run, in order
@@ -41,7 +50,7 @@ public final class EncodeBenchmark {
      *                      warmed up and before langchain4j's model exists (JVM + Polymath); -1 where /proc is absent
      * @param peakRss       the same at the end of the run (both encoders, all timed runs)
      */
-    public record Result(int texts, int threads, int batchSize, int batchTokens, List<Double> polymathRuns, List<Double> langchainRuns,
+    public record Result(int texts, int threads, int batchSize, int batchTokens, Precision precision, List<Double> polymathRuns, List<Double> langchainRuns,
                          List<Double> otherCores, double minCosine, long peakRssAfterPolymath, long peakRss, String machine, String date) {
         public double polymathSeconds() { return median(polymathRuns); }
         public double langchainSeconds() { return median(langchainRuns); }
@@ -66,12 +75,17 @@ public final class EncodeBenchmark {
         public String table() {
             return String.format(Locale.ROOT,
                     "| encoder | texts | median seconds | sentences/s |%n|---|---:|---:|---:|%n"
-                            + "| polymath batched ONNX (up to %d texts / %d tokens per batch, %d threads) | %d | %.3f | %.1f |%n"
+                            + "| polymath batched %s (up to %d texts / %d tokens per batch, %d threads) | %d | %.3f | %.1f |%n"
                             + "| langchain4j AllMiniLmL6V2EmbeddingModel (%d-thread executor) | %d | %.3f | %.1f |%n%n"
-                            + "speed-up %.2fx (medians of %d alternating runs: %s); min cosine between the two %.9f; %s; %s; %s",
-                    batchSize, batchTokens, threads, texts, polymathSeconds(), polymathPerSecond(),
+                            + "speed-up %.2fx (medians of %d alternating runs: %s); min cosine to the fp32 ONNX vectors %.9f; %s; %s; %s",
+                    polymathEncoder(), batchSize, batchTokens, threads, texts, polymathSeconds(), polymathPerSecond(),
                     threads, texts, langchainSeconds(), langchainPerSecond(),
                     speedup(), polymathRuns.size(), runs(), minCosine, memory(), machine, date);
+        }
+
+        /** What Polymath's side ran. */
+        public String polymathEncoder() {
+            return precision == Precision.BF16 ? "DJL/PyTorch BERT, bf16 linear layers" : "ONNX Runtime fp32";
         }
 
         /** The two peak-RSS readings, in MB. */
@@ -93,13 +107,16 @@ public final class EncodeBenchmark {
         double minCos = 1;
         long peakAfterPolymath;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try (var enc = OnnxSentenceEncoder.open(ModelSource.builtinMiniLm(), settings.withThreads(threads))) {
+        try (SentenceEncoder enc = SentenceEncoders.open(ModelSource.MINILM, settings.withThreads(threads))) {
             enc.encode(warm);
             enc.encode(texts.subList(0, Math.min(texts.size(), 1024))); // more batch shapes, so the high-water mark covers a real run
             peakAfterPolymath = EncoderTrainBench.peakRss();
             var model = new AllMiniLmL6V2EmbeddingModel(pool);
             model.embedAll(segments(warm));
-            log.accept("polymath: " + enc.describe() + "; langchain4j: AllMiniLmL6V2EmbeddingModel, " + threads + "-thread executor");
+            String oursLabel = enc instanceof OnnxSentenceEncoder o ? o.describe()
+                    : "all-MiniLM-L6-v2 on the DJL/PyTorch BERT, " + settings.precision().id() + ", batch=" + settings.batchSize()
+                    + " batchTokens=" + settings.batchTokens() + " threads=" + threads;
+            log.accept("polymath: " + oursLabel + "; langchain4j: AllMiniLmL6V2EmbeddingModel, " + threads + "-thread executor");
             for (int r = 0; r < repeats; r++) {
                 log.accept("run " + (r + 1) + "/" + repeats + ": polymath, then langchain4j, " + texts.size() + " texts each");
                 var load = OtherLoad.now();
@@ -119,7 +136,12 @@ public final class EncodeBenchmark {
         } finally {
             pool.shutdownNow();
         }
-        return new Result(texts.size(), threads, settings.batchSize(), settings.batchTokens(), oursRuns, theirsRuns, otherCores, minCos,
+        if (minCos < COSINE_BAR) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "result refused: Polymath's %s vectors reach only cosine %.9f to the fp32"
+                    + " ONNX vectors on some text (the bar is %.4f); Polymath %.3f s vs langchain4j %.3f s (medians) would not count",
+                    settings.precision().id(), minCos, COSINE_BAR, median(oursRuns), median(theirsRuns)));
+        }
+        return new Result(texts.size(), threads, settings.batchSize(), settings.batchTokens(), settings.precision(), oursRuns, theirsRuns, otherCores, minCos,
                 peakAfterPolymath, EncoderTrainBench.peakRss(), machine(), LocalDate.now().toString());
     }
 

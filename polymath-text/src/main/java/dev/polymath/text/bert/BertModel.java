@@ -14,6 +14,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import dev.polymath.nn.Engines;
 import dev.polymath.text.encoder.Pooling;
+import dev.polymath.text.encoder.Precision;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -52,6 +53,9 @@ public final class BertModel implements AutoCloseable {
     private final Set<String> frozen = new HashSet<>();
     private final LinkedHashMap<String, Adapter> lora = new LinkedHashMap<>();
     private LoraConfig loraConfig;
+    /** bf16 copies of the linear layers for {@link Precision#BF16} inference, made on first use; {@code bf16Version} is the weights' version they copy. */
+    private Bf16Linears bf16;
+    private long bf16Version = -1;
     private Step open;
     private long version;
     private boolean closed;
@@ -221,6 +225,11 @@ public final class BertModel implements AutoCloseable {
      * coefficients and masks, so gradients flow to those. LoRA adapters, if any, are still added.
      */
     public NDArray hidden(Step s, NDArray ids, NDArray mask, boolean training, Function<String, NDArray> weights) {
+        return hidden(s, ids, mask, training, weights, null);
+    }
+
+    /** The forward; with {@code bf16} non-null its copies replace the linear layers' weights (inference only). */
+    private NDArray hidden(Step s, NDArray ids, NDArray mask, boolean training, Function<String, NDArray> weights, Bf16Linears bf16) {
         requireStep(s);
         Function<String, NDArray> p = weights;
         long batch = ids.getShape().get(0), seq = ids.getShape().get(1);
@@ -252,9 +261,9 @@ public final class BertModel implements AutoCloseable {
         float scale = (float) (1.0 / Math.sqrt(d));
         for (int l = 0; l < config.numLayers(); l++) {
             String pre = "encoder.layer." + l + ".";
-            NDArray q = closing(linear(x, pre + "attention.self.query", p), a -> splitHeads(a, batch, seq, heads, d, 0, 2, 1, 3));
-            NDArray k = closing(linear(x, pre + "attention.self.key", p), a -> splitHeads(a, batch, seq, heads, d, 0, 2, 3, 1));
-            NDArray v = closing(linear(x, pre + "attention.self.value", p), a -> splitHeads(a, batch, seq, heads, d, 0, 2, 1, 3));
+            NDArray q = closing(linear(x, pre + "attention.self.query", p, bf16), a -> splitHeads(a, batch, seq, heads, d, 0, 2, 1, 3));
+            NDArray k = closing(linear(x, pre + "attention.self.key", p, bf16), a -> splitHeads(a, batch, seq, heads, d, 0, 2, 3, 1));
+            NDArray v = closing(linear(x, pre + "attention.self.value", p, bf16), a -> splitHeads(a, batch, seq, heads, d, 0, 2, 1, 3));
             NDArray scores = q.matMul(k);
             q.close();
             k.close();
@@ -268,14 +277,14 @@ public final class BertModel implements AutoCloseable {
             try (NDArray perm = ctx.transpose(0, 2, 1, 3)) { // a view: closed too, or it would keep ctx's storage alive
                 ctx = closing(ctx, perm.reshape(batch, seq, h));
             }
-            NDArray attn = closing(ctx, linear(ctx, pre + "attention.output.dense", p));
+            NDArray attn = closing(ctx, linear(ctx, pre + "attention.output.dense", p, bf16));
             attn = closing(attn, dropout(attn, config.hiddenDropout(), training));
             attn = closing(attn, attn.add(x));
             x.close();
             x = closing(attn, LayerNorm.layerNorm(attn, hShape, p.apply(pre + "attention.output.LayerNorm.weight"),
                     p.apply(pre + "attention.output.LayerNorm.bias"), eps).singletonOrThrow());
-            NDArray inter = closing(linear(x, pre + "intermediate.dense", p), Activation::gelu);
-            NDArray out = closing(inter, linear(inter, pre + "output.dense", p));
+            NDArray inter = closing(linear(x, pre + "intermediate.dense", p, bf16), Activation::gelu);
+            NDArray out = closing(inter, linear(inter, pre + "output.dense", p, bf16));
             out = closing(out, dropout(out, config.hiddenDropout(), training));
             out = closing(out, out.add(x));
             x.close();
@@ -312,7 +321,10 @@ public final class BertModel implements AutoCloseable {
     /** {@link #pooled} over externally supplied base weights (see {@link #hidden(Step, NDArray, NDArray, boolean, Function)}). */
     public NDArray pooled(Step s, NDArray ids, NDArray mask, Pooling pooling, boolean normalize, boolean training,
                           Function<String, NDArray> weights) {
-        NDArray x = hidden(s, ids, mask, training, weights);
+        return pool(hidden(s, ids, mask, training, weights), mask, pooling, normalize);
+    }
+
+    private NDArray pool(NDArray x, NDArray mask, Pooling pooling, boolean normalize) {
         NDArray v;
         if (pooling == Pooling.CLS) {
             v = closing(x, x.get(new NDIndex(":, 0, :")));
@@ -336,13 +348,45 @@ public final class BertModel implements AutoCloseable {
 
     /** Inference: sentence vectors of {@code rows} as a flat [rows x hidden] array (no gradients recorded). */
     public float[] encode(long[][] rows, Pooling pooling, boolean normalize) {
-        try (GradMode g = GradMode.off(); Step s = newStep()) {
-            return pooled(s, ids(s, rows), mask(s, rows), pooling, normalize, false).toFloatArray();
+        return encode(rows, pooling, normalize, Precision.FP32);
+    }
+
+    /**
+     * Inference in {@code precision}. {@link Precision#BF16}: the linear layers run on bf16 copies of their weights
+     * (made on first use and again after the weights change), with inputs and outputs rounded to bf16 and float32 accumulation;
+     * LoRA adapters, attention, LayerNorm, GELU and pooling stay float32.
+     */
+    public float[] encode(long[][] rows, Pooling pooling, boolean normalize, Precision precision) {
+        try (GradMode g = GradMode.off()) {
+            Bf16Linears lin = precision == Precision.BF16 ? bf16Linears() : null;
+            try (Step s = newStep()) {
+                NDArray mask = mask(s, rows);
+                return pool(hidden(s, ids(s, rows), mask, false, this::p, lin), mask, pooling, normalize).toFloatArray();
+            }
         }
     }
 
-    private NDArray linear(NDArray x, String module, Function<String, NDArray> p) {
-        NDArray y = Linear.linear(x, p.apply(module + ".weight"), p.apply(module + ".bias")).singletonOrThrow();
+    private Bf16Linears bf16Linears() {
+        ensureOpen();
+        if (bf16 == null || bf16Version != version) {
+            if (bf16 != null) bf16.close();
+            bf16 = null;
+            var modules = new ArrayList<String>();
+            for (int l = 0; l < config.numLayers(); l++) {
+                for (String m : List.of("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
+                        "intermediate.dense", "output.dense")) {
+                    modules.add("encoder.layer." + l + "." + m);
+                }
+            }
+            bf16 = new Bf16Linears(manager, modules, this::p);
+            bf16Version = version;
+        }
+        return bf16;
+    }
+
+    private NDArray linear(NDArray x, String module, Function<String, NDArray> p, Bf16Linears bf16) {
+        NDArray y = bf16 != null ? bf16.linear(x, module)
+                : Linear.linear(x, p.apply(module + ".weight"), p.apply(module + ".bias")).singletonOrThrow();
         Adapter a = lora.get(module);
         if (a != null) {
             NDArray low = closing(Linear.linear(x, a.a()).singletonOrThrow(), down -> Linear.linear(down, a.b()).singletonOrThrow());

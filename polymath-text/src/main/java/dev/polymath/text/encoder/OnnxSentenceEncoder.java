@@ -62,6 +62,9 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
     private EncodeStats stats = EncodeStats.ZERO;
 
     private OnnxSentenceEncoder(ModelSource source, EncoderSettings settings) {
+        if (settings.precision() != Precision.FP32) {
+            throw new IllegalArgumentException("precision " + settings.precision().id() + " runs on the DJL/PyTorch encoder, not ONNX Runtime (no bf16 MatMul on its CPU provider)");
+        }
         this.source = source;
         this.settings = settings;
         source.validate();
