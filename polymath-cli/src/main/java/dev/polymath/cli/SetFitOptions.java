@@ -29,8 +29,14 @@ final class SetFitOptions {
     @Option(names = "--setfit-head", description = "setfit: head fitted on the fine-tuned embeddings (default: prototype)")
     String head;
 
-    @Option(names = "--setfit-loss", description = "setfit: cosine (pairs), mnr (in-batch negatives) or triplet (batch-hard) (default: mnr)")
+    @Option(names = "--setfit-loss", description = "setfit: cosine (pairs), mnr (in-batch negatives), mnr-symmetric (in-batch negatives "
+            + "for anchors and positives) or triplet (batch-hard) (default: mnr)")
     String loss;
+
+    @Option(names = "--setfit-label-names", paramLabel = "MODE",
+            description = "setfit: label names as extra examples ('cancel_reservation' -> \"cancel reservation\"): off, train (one more "
+                    + "example per class in the contrastive training), train-and-head (and in the head) (default: off)")
+    String labelNames;
 
     @Option(names = "--setfit-pretrain-steps", description = "setfit: steps of unsupervised SimCSE pre-training on the unlabelled texts "
             + "(fit: --pool; eval: the train split's texts) before the supervised stage; 0 = none (default: 0)")
@@ -91,6 +97,7 @@ final class SetFitOptions {
                     selfTrainHeadOnPseudo != null && selfTrainHeadOnPseudo));
             if (!o.selfTraining().on()) throw new IllegalArgumentException("--setfit-selftrain-* options need --setfit-selftrain-per-class > 0");
         }
+        if (labelNames != null) o = o.withLabelNames(SetFit.LabelNames.parse(labelNames));
         return steps != null ? o.withMaxSteps(steps) : o;
     }
 

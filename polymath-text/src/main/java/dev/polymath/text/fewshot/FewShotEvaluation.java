@@ -338,8 +338,12 @@ public final class FewShotEvaluation {
                 // setfit@STEP+pseudo/support-head on the support set alone
                 boolean pseudo = fitTexts.size() > texts.size();
                 var heads = new LinkedHashMap<String, List<List<String>>>();
-                heads.put("setfit@" + step + (pseudo ? "+pseudo" : ""), List.of(fitTexts, fitLabels));
-                if (pseudo) heads.put("setfit@" + step + "+pseudo/support-head", List.of(texts, labels));
+                var names = setFitOptions.labelNames();
+                heads.put("setfit@" + step + (pseudo ? "+pseudo" : ""), SetFit.headSet(fitTexts, fitLabels, names));
+                if (pseudo) heads.put("setfit@" + step + "+pseudo/support-head", SetFit.headSet(texts, labels, names));
+                // label names trained on: the head with and without them costs one more support embedding
+                if (names == SetFit.LabelNames.TRAIN) heads.put("setfit@" + step + "/names-in-head", SetFit.headSet(fitTexts, fitLabels, SetFit.LabelNames.TRAIN_AND_HEAD));
+                if (names == SetFit.LabelNames.TRAIN_AND_HEAD) heads.put("setfit@" + step + "/support-head", List.of(fitTexts, fitLabels));
                 FloatMatrix testE = enc.encode(testTexts), selE = selectionSplit != null ? enc.encode(selectionTexts) : null;
                 heads.forEach((name, xy) -> {
                     var clf = FewShotClassifier.fit(enc, model, FewShotMethods.get(setFitOptions.head()), xy.get(0), xy.get(1), List.of(), seed);
