@@ -33,6 +33,12 @@ final class SetFitOptions {
             + "for anchors and positives) or triplet (batch-hard) (default: mnr)")
     String loss;
 
+    @Option(names = "--setfit-warmup", paramLabel = "FRACTION",
+            description = "setfit: warm the learning rate up linearly over this fraction of the steps, then decay it linearly "
+                    + "towards 0 at the last step; 0 = constant (default: 0). With a schedule, --setfit-checkpoints are points "
+                    + "of the one run, not shorter runs")
+    Double warmup;
+
     @Option(names = "--setfit-label-names", paramLabel = "MODE",
             description = "setfit: label names as extra examples ('cancel_reservation' -> \"cancel reservation\"): off, train (one more "
                     + "example per class in the contrastive training), train-and-head (and in the head) (default: off)")
@@ -98,6 +104,7 @@ final class SetFitOptions {
             if (!o.selfTraining().on()) throw new IllegalArgumentException("--setfit-selftrain-* options need --setfit-selftrain-per-class > 0");
         }
         if (labelNames != null) o = o.withLabelNames(SetFit.LabelNames.parse(labelNames));
+        if (warmup != null) o = o.withWarmup(warmup);
         return steps != null ? o.withMaxSteps(steps) : o;
     }
 

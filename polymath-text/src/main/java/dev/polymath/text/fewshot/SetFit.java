@@ -155,9 +155,13 @@ public final class SetFit {
      * @param selfTraining  a second round on the support set plus confident pseudo-labels of the unlabelled pool, chosen by
      *                      the fine-tuned encoder ({@link SelfTraining#OFF}: none)
      * @param labelNames    whether the label names join the training set (and the head's)
+     * @param warmup        0: a constant learning rate; in (0, 1): that fraction of each round's steps warms the rate up
+     *                      linearly from 0, then it decays linearly to 0 at the round's last step (sentence-transformers'
+     *                      {@code WarmupLinear}); step k of a longer run is then no longer a k-step run
      */
     public record Options(int maxPairs, int maxSteps, int batchSize, double learningRate, int loraRank, String head, Loss loss,
-                          int pretrainSteps, double epochs, Batching batching, SelfTraining selfTraining, LabelNames labelNames) {
+                          int pretrainSteps, double epochs, Batching batching, SelfTraining selfTraining, LabelNames labelNames,
+                          double warmup) {
         public Options {
             if (maxPairs < 2) throw new IllegalArgumentException("maxPairs must be >= 2");
             if (maxSteps < 0) throw new IllegalArgumentException("maxSteps must be >= 0");
@@ -172,12 +176,21 @@ public final class SetFit {
             if (batching == null) throw new IllegalArgumentException("batching must be given");
             if (selfTraining == null) throw new IllegalArgumentException("selfTraining must be given (SelfTraining.OFF for none)");
             if (labelNames == null) throw new IllegalArgumentException("labelNames must be given (LabelNames.OFF for none)");
+            if (!(warmup >= 0 && warmup < 1)) throw new IllegalArgumentException("warmup must be in [0, 1), got " + warmup);
         }
 
         /** As the canonical constructor without self-training or label names. */
         public Options(int maxPairs, int maxSteps, int batchSize, double learningRate, int loraRank, String head, Loss loss,
                        int pretrainSteps, double epochs, Batching batching) {
-            this(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, SelfTraining.OFF, LabelNames.OFF);
+            this(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, SelfTraining.OFF, LabelNames.OFF, 0);
+        }
+
+        /** The learning rate of 1-based step {@code step} of a round of {@code steps} ({@link #warmup}). */
+        public double learningRateAt(int step, int steps) {
+            if (warmup == 0) return learningRate;
+            int w = Math.max(1, (int) Math.ceil(warmup * steps));
+            if (step <= w) return learningRate * step / w;
+            return learningRate * Math.max(0.0, (double) (steps - step + 1) / (steps - w + 1));
         }
 
         /** The supervised steps for a support set with {@code anchors} anchor examples. */
@@ -206,19 +219,20 @@ public final class SetFit {
         }
 
         /** Exactly {@code v} supervised steps (clears {@link #epochs}). */
-        public Options withMaxSteps(int v) { return new Options(maxPairs, v, batchSize, learningRate, loraRank, head, loss, pretrainSteps, 0, batching, selfTraining, labelNames); }
-        public Options withMaxPairs(int v) { return new Options(v, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames); }
-        public Options withBatchSize(int v) { return new Options(maxPairs, maxSteps, v, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames); }
-        public Options withLearningRate(double v) { return new Options(maxPairs, maxSteps, batchSize, v, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames); }
-        public Options withLoraRank(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, v, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames); }
-        public Options withHead(String v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, v, loss, pretrainSteps, epochs, batching, selfTraining, labelNames); }
-        public Options withLoss(Loss v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, v, pretrainSteps, epochs, batching, selfTraining, labelNames); }
+        public Options withMaxSteps(int v) { return new Options(maxPairs, v, batchSize, learningRate, loraRank, head, loss, pretrainSteps, 0, batching, selfTraining, labelNames, warmup); }
+        public Options withMaxPairs(int v) { return new Options(v, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup); }
+        public Options withBatchSize(int v) { return new Options(maxPairs, maxSteps, v, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup); }
+        public Options withLearningRate(double v) { return new Options(maxPairs, maxSteps, batchSize, v, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup); }
+        public Options withLoraRank(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, v, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup); }
+        public Options withHead(String v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, v, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup); }
+        public Options withLoss(Loss v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, v, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup); }
         /** Steps by {@link #stepsFor} from {@code v} epochs (0: back to {@code maxSteps}). */
-        public Options withEpochs(double v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, v, batching, selfTraining, labelNames); }
-        public Options withBatching(Batching v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, v, selfTraining, labelNames); }
-        public Options withSelfTraining(SelfTraining v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, v, labelNames); }
-        public Options withLabelNames(LabelNames v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, v); }
-        public Options withPretrainSteps(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, v, epochs, batching, selfTraining, labelNames); }
+        public Options withEpochs(double v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, v, batching, selfTraining, labelNames, warmup); }
+        public Options withBatching(Batching v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, v, selfTraining, labelNames, warmup); }
+        public Options withSelfTraining(SelfTraining v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, v, labelNames, warmup); }
+        public Options withLabelNames(LabelNames v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, v, warmup); }
+        public Options withWarmup(double v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, v); }
+        public Options withPretrainSteps(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, v, epochs, batching, selfTraining, labelNames, warmup); }
     }
 
     /**
@@ -418,6 +432,7 @@ public final class SetFit {
                         t[k] = p.target();
                     }
                     pos = to;
+                    schedule(trainer, o, done + 1, steps);
                     record(losses, CosinePairLoss.trainStep(trainer, a, c, t), offset + ++done, o);
                     listener.afterStep(offset + done, texts, labels);
                 }
@@ -430,6 +445,7 @@ public final class SetFit {
                         c[k] = ids[batch[k][1]];
                     }
                     float loss;
+                    schedule(trainer, o, done + 1, batches.size());
                     if (o.loss() == Loss.MNR || o.loss() == Loss.MNR_SYMMETRIC) {
                         loss = MultipleNegativesRankingLoss.trainStep(trainer, a, c, MultipleNegativesRankingLoss.DEFAULT_SCALE,
                                 o.loss() == Loss.MNR_SYMMETRIC);
@@ -451,6 +467,11 @@ public final class SetFit {
             if (bert.hasLora()) bert.mergeLora();
         }
         return o.loss() == Loss.COSINE ? pairs.size() : batches.stream().mapToInt(b -> b.length).sum();
+    }
+
+    /** Sets the learning rate of 1-based step {@code step} of {@code steps} ({@link Options#learningRateAt}). */
+    private static void schedule(BertTrainer trainer, Options o, int step, int steps) {
+        if (o.warmup() > 0) trainer.setOptions(trainer.options().withLearningRate(o.learningRateAt(step, steps)));
     }
 
     private static void record(List<Float> losses, float loss, int step, Options o) {
