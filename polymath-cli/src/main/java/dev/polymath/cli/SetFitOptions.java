@@ -61,6 +61,11 @@ final class SetFitOptions {
                     + "a learning curve from one fine-tuning run; 0 = before fine-tuning")
     java.util.List<Integer> checkpoints = java.util.List.of();
 
+    @Option(names = "--setfit-ensemble", paramLabel = "N",
+            description = "setfit, eval only: also score an ensemble of N fits per support set (the run's seed, then N-1 derived "
+                    + "seeds), class probabilities averaged, as the row 'setfit ensemble of N'; costs N fits (default: 1 = none)")
+    int ensemble = 1;
+
     @Option(names = "--setfit-selection-split", paramLabel = "SPLIT",
             description = "setfit, eval only: also score every setfit model (and checkpoint) on this split, e.g. validation, "
                     + "to choose settings on it rather than on the test split; train = 2,000 held-out train examples outside the "
