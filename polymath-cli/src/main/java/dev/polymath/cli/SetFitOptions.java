@@ -29,8 +29,20 @@ final class SetFitOptions {
     @Option(names = "--setfit-head", description = "setfit: head fitted on the fine-tuned embeddings (default: prototype)")
     String head;
 
-    @Option(names = "--setfit-loss", description = "setfit: cosine (pairs), mnr (in-batch negatives) or triplet (batch-hard) (default: mnr)")
+    @Option(names = "--setfit-loss", description = "setfit: cosine (pairs), mnr (in-batch negatives), mnr-symmetric (in-batch negatives "
+            + "for anchors and positives) or triplet (batch-hard) (default: mnr)")
     String loss;
+
+    @Option(names = "--setfit-warmup", paramLabel = "FRACTION",
+            description = "setfit: warm the learning rate up linearly over this fraction of the steps, then decay it linearly "
+                    + "towards 0 at the last step; 0 = constant (default: 0). With a schedule, --setfit-checkpoints are points "
+                    + "of the one run, not shorter runs")
+    Double warmup;
+
+    @Option(names = "--setfit-label-names", paramLabel = "MODE",
+            description = "setfit: label names as extra examples ('cancel_reservation' -> \"cancel reservation\"): off, train (one more "
+                    + "example per class in the contrastive training), train-and-head (and in the head) (default: off)")
+    String labelNames;
 
     @Option(names = "--setfit-pretrain-steps", description = "setfit: steps of unsupervised SimCSE pre-training on the unlabelled texts "
             + "(fit: --pool; eval: the train split's texts) before the supervised stage; 0 = none (default: 0)")
@@ -48,6 +60,11 @@ final class SetFitOptions {
             description = "setfit, eval only: also score the test split after these supervised steps (rows setfit@STEP), "
                     + "a learning curve from one fine-tuning run; 0 = before fine-tuning")
     java.util.List<Integer> checkpoints = java.util.List.of();
+
+    @Option(names = "--setfit-ensemble", paramLabel = "N",
+            description = "setfit, eval only: also score an ensemble of N fits per support set (the run's seed, then N-1 derived "
+                    + "seeds), class probabilities averaged, as the row 'setfit ensemble of N'; costs N fits (default: 1 = none)")
+    int ensemble = 1;
 
     @Option(names = "--setfit-selection-split", paramLabel = "SPLIT",
             description = "setfit, eval only: also score every setfit model (and checkpoint) on this split, e.g. validation, "
@@ -91,6 +108,8 @@ final class SetFitOptions {
                     selfTrainHeadOnPseudo != null && selfTrainHeadOnPseudo));
             if (!o.selfTraining().on()) throw new IllegalArgumentException("--setfit-selftrain-* options need --setfit-selftrain-per-class > 0");
         }
+        if (labelNames != null) o = o.withLabelNames(SetFit.LabelNames.parse(labelNames));
+        if (warmup != null) o = o.withWarmup(warmup);
         return steps != null ? o.withMaxSteps(steps) : o;
     }
 

@@ -49,6 +49,23 @@ class FewShotSetFitCommandTest {
     }
 
     @Test
+    void labelNamesSymmetricLossAndWarmupAreReachableAndBadValuesFailClearly(@TempDir Path tmp) {
+        var r = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-steps", "2", "--setfit-batch", "8",
+                "--setfit-label-names", "train-and-head", "--setfit-loss", "mnr-symmetric", "--setfit-warmup", "0.5",
+                "--encoder-threads", "1", "--out", tmp.resolve("n").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("fitted setfit (") && r.out().contains(" 2 steps,"), r.out());
+        var bad = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-label-names", "names",
+                "--encoder-threads", "1", "--out", tmp.resolve("x").toString());
+        assertTrue(bad.code() != 0);
+        assertTrue(bad.err().contains("train-and-head"), bad.err());
+        var warm = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-warmup", "1",
+                "--encoder-threads", "1", "--out", tmp.resolve("y").toString());
+        assertTrue(warm.code() != 0);
+        assertTrue(warm.err().contains("warmup"), warm.err());
+    }
+
+    @Test
     void metaFitsOnAnotherDatasetsClassesAndPredicts(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("meta");
         // CLINC150 shares one intent name with BANKING77 (exchange_rate): it is left out

@@ -18,13 +18,19 @@ public final class MultipleNegativesRankingLoss {
 
     /** The mean loss of the batch, anchors and positives embedded in one training forward (normalized). */
     public static NDArray compute(BertModel.Step step, long[][] anchors, long[][] positives, float scale) {
+        return compute(step, anchors, positives, scale, false);
+    }
+
+    /** As {@link #compute(BertModel.Step, long[][], long[][], float)}; {@code symmetric}: {@link #symmetricFromEmbeddings}. */
+    public static NDArray compute(BertModel.Step step, long[][] anchors, long[][] positives, float scale, boolean symmetric) {
         int n = anchors.length;
         if (positives.length != n || n == 0) throw new IllegalArgumentException("need the same, non-zero number of anchors and positives");
         long[][] all = new long[2 * n][];
         System.arraycopy(anchors, 0, all, 0, n);
         System.arraycopy(positives, 0, all, n, n);
         NDArray emb = step.model().embed(step, all, true);
-        return fromEmbeddings(emb.get(new NDIndex("0:" + n)), emb.get(new NDIndex(n + ":" + 2 * n)), scale);
+        NDArray a = emb.get(new NDIndex("0:" + n)), p = emb.get(new NDIndex(n + ":" + 2 * n));
+        return symmetric ? symmetricFromEmbeddings(a, p, scale) : fromEmbeddings(a, p, scale);
     }
 
     /** The loss of L2-normalized anchor and positive embeddings [n, d]. */
@@ -36,8 +42,22 @@ public final class MultipleNegativesRankingLoss {
         return diag.neg().div(n);
     }
 
+    /**
+     * The symmetric form (sentence-transformers' {@code MultipleNegativesSymmetricRankingLoss}): the mean of the
+     * anchor-to-positives loss above and the positive-to-anchors one (each positive must also pick out its own anchor
+     * among the batch's anchors), so both sides of a pair get in-batch negatives.
+     */
+    public static NDArray symmetricFromEmbeddings(NDArray a, NDArray p, float scale) {
+        return fromEmbeddings(a, p, scale).add(fromEmbeddings(p, a, scale)).div(2);
+    }
+
     /** One AdamW step; returns the loss before the update. */
     public static float trainStep(BertTrainer trainer, long[][] anchors, long[][] positives, float scale) {
-        return trainer.step(s -> compute(s, anchors, positives, scale)).loss();
+        return trainStep(trainer, anchors, positives, scale, false);
+    }
+
+    /** One AdamW step of the plain or the symmetric loss; returns the loss before the update. */
+    public static float trainStep(BertTrainer trainer, long[][] anchors, long[][] positives, float scale, boolean symmetric) {
+        return trainer.step(s -> compute(s, anchors, positives, scale, symmetric)).loss();
     }
 }

@@ -56,6 +56,7 @@ public final class FewShotEvaluation {
     private SetFit.Options setFitOptions = SetFit.Options.defaults();
     private dev.polymath.text.bert.BertSource setFitStart;
     private java.util.SortedSet<Integer> setFitCheckpoints = new java.util.TreeSet<>();
+    private int setFitEnsemble = 1;
     private String selectionSplit;
     private boolean fixedSplits = true;
     private List<String> selectionTexts;
@@ -100,6 +101,17 @@ public final class FewShotEvaluation {
             s.add(k); // a step at or past the end of training gives no row (the final row is that model)
         }
         this.setFitCheckpoints = s;
+        return this;
+    }
+
+    /**
+     * Also scores an ensemble of {@code n} {@code setfit} fits per support set (the recipe's fit with the run's seed, then
+     * {@code n - 1} more from derived seeds, each from the start model), their class probabilities averaged, as the row
+     * {@code setfit ensemble of n} (and its selection-split row); 1 = no ensemble. Costs n fits.
+     */
+    public FewShotEvaluation withSetFitEnsemble(int n) {
+        if (n < 1) throw new IllegalArgumentException("setfit ensemble size must be >= 1, got " + n);
+        this.setFitEnsemble = n;
         return this;
     }
 
@@ -338,8 +350,12 @@ public final class FewShotEvaluation {
                 // setfit@STEP+pseudo/support-head on the support set alone
                 boolean pseudo = fitTexts.size() > texts.size();
                 var heads = new LinkedHashMap<String, List<List<String>>>();
-                heads.put("setfit@" + step + (pseudo ? "+pseudo" : ""), List.of(fitTexts, fitLabels));
-                if (pseudo) heads.put("setfit@" + step + "+pseudo/support-head", List.of(texts, labels));
+                var names = setFitOptions.labelNames();
+                heads.put("setfit@" + step + (pseudo ? "+pseudo" : ""), SetFit.headSet(fitTexts, fitLabels, names));
+                if (pseudo) heads.put("setfit@" + step + "+pseudo/support-head", SetFit.headSet(texts, labels, names));
+                // label names trained on: the head with and without them costs one more support embedding
+                if (names == SetFit.LabelNames.TRAIN) heads.put("setfit@" + step + "/names-in-head", SetFit.headSet(fitTexts, fitLabels, SetFit.LabelNames.TRAIN_AND_HEAD));
+                if (names == SetFit.LabelNames.TRAIN_AND_HEAD) heads.put("setfit@" + step + "/support-head", List.of(fitTexts, fitLabels));
                 FloatMatrix testE = enc.encode(testTexts), selE = selectionSplit != null ? enc.encode(selectionTexts) : null;
                 heads.forEach((name, xy) -> {
                     var clf = FewShotClassifier.fit(enc, model, FewShotMethods.get(setFitOptions.head()), xy.get(0), xy.get(1), List.of(), seed);
@@ -399,8 +415,42 @@ public final class FewShotEvaluation {
             var alt = FewShotClassifier.fit(enc, model, FewShotMethods.get(other), altTexts, altLabels, List.of(), seed);
             log.accept(String.format(java.util.Locale.ROOT, "setfit: head %s %.2f, head %s %.2f", setFitOptions.head(), acc, other,
                     accuracy(alt.predict(testEmb))));
+            if (setFitEnsemble > 1) {
+                var clf = r.classifier();
+                var testAvg = new ProbabilityAverage(clf.labels()).add(clf.predictProba(testEmb), clf.labels());
+                var selAvg = selectionSplit == null ? null
+                        : new ProbabilityAverage(clf.labels()).add(clf.predictProba(enc.encode(selectionTexts)), clf.labels());
+                ensemble(start, texts, labels, pool, seed, testAvg, selAvg, extraRows);
+            }
             return new double[] {acc, (t1 - t0) / 1e6, (t2 - t1 - checkpointNanos[0]) / 1e6};
         }
+    }
+
+    /** Members 2..n of the {@code setfit} ensemble, each a fresh fit from {@code start}, added to the averages; scores them. */
+    private void ensemble(dev.polymath.text.bert.BertSource start, List<String> texts, List<String> labels, List<String> pool, long seed,
+                          ProbabilityAverage testAvg, ProbabilityAverage selAvg, java.util.Map<String, List<Double>> extraRows) {
+        for (int m = 1; m < setFitEnsemble; m++) {
+            long memberSeed = Seeds.mix(seed, "setfit-ensemble-" + m);
+            try (var enc = dev.polymath.text.bert.BertSentenceEncoder.open(start, setFitSettings)) {
+                long t0 = System.nanoTime();
+                var clf = SetFit.fit(enc, model, texts, labels, pool, setFitOptions.withPretrainSteps(0), memberSeed).classifier();
+                double fitS = (System.nanoTime() - t0) / 1e9;
+                double[][] p = clf.predictProba(enc.encode(testTexts));
+                testAvg.add(p, clf.labels());
+                String sel = "";
+                if (selAvg != null) {
+                    double[][] q = clf.predictProba(enc.encode(selectionTexts));
+                    selAvg.add(q, clf.labels());
+                    sel = String.format(java.util.Locale.ROOT, ", %s %.2f", selectionSplit, accuracy(new ProbabilityAverage(clf.labels()).add(q, clf.labels()).predict(), selectionLabels));
+                }
+                log.accept(String.format(java.util.Locale.ROOT, "setfit ensemble member %d: fit %.0f s, %s %.2f%s; ensemble of %d: %s %.2f", m + 1, fitS,
+                        testSplit, accuracy(new ProbabilityAverage(clf.labels()).add(p, clf.labels()).predict()), sel, m + 1, testSplit,
+                        accuracy(testAvg.predict())));
+            }
+        }
+        String name = "setfit ensemble of " + setFitEnsemble;
+        extraRows.computeIfAbsent(name, x -> new ArrayList<>()).add(accuracy(testAvg.predict()));
+        if (selAvg != null) extraRows.computeIfAbsent(name + " (" + selectionSplit + ")", x -> new ArrayList<>()).add(accuracy(selAvg.predict(), selectionLabels));
     }
 
     private double accuracy(List<String> pred) {

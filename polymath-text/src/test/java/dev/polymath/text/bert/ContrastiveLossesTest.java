@@ -6,6 +6,7 @@ import dev.polymath.nn.Engines;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The in-batch-negative and batch-hard triplet losses against values computed by hand. */
 class ContrastiveLossesTest {
@@ -22,6 +23,26 @@ class ContrastiveLossesTest {
             double l0 = Math.log(Math.exp(2) + Math.exp(2 * S)) - 2;
             double l1 = Math.log(1 + Math.exp(2 * S)) - 2 * S;
             assertEquals((l0 + l1) / 2, MultipleNegativesRankingLoss.fromEmbeddings(a, p, scale).getFloat(), 1e-5);
+        }
+    }
+
+    @Test
+    void symmetricMultipleNegativesRankingAlsoMakesEachPositivePickItsAnchor() {
+        try (NDManager m = Engines.pytorch().newBaseManager()) {
+            // a0 = (1, 0), a1 = (0, 1); p0 = (1, 0), p1 = (s, s), as in the test above
+            var a = m.create(new float[] {1, 0, 0, 1}, new Shape(2, 2));
+            var p = m.create(new float[] {1, 0, (float) S, (float) S}, new Shape(2, 2));
+            float scale = 2f;
+            // anchors -> positives: row 0 logits (2, 2s) target 0; row 1 (0, 2s) target 1
+            double f0 = Math.log(Math.exp(2) + Math.exp(2 * S)) - 2;
+            double f1 = Math.log(1 + Math.exp(2 * S)) - 2 * S;
+            // positives -> anchors: p0 against (a0, a1) = (2, 0) target 0; p1 against (2s, 2s) target 1
+            double b0 = Math.log(Math.exp(2) + 1) - 2;
+            double b1 = Math.log(2 * Math.exp(2 * S)) - 2 * S;
+            double expected = ((f0 + f1) / 2 + (b0 + b1) / 2) / 2;
+            assertEquals(expected, MultipleNegativesRankingLoss.symmetricFromEmbeddings(a, p, scale).getFloat(), 1e-5);
+            // and it differs from the one-sided loss here (p1 is equally close to both anchors)
+            assertTrue(Math.abs(expected - (f0 + f1) / 2) > 0.03);
         }
     }
 

@@ -50,6 +50,34 @@ class SetFitEvaluationTest {
     }
 
     @Test
+    void anEnsembleAveragesFitsFromDerivedSeedsIntoItsOwnRows() {
+        Task full = DatasetCatalog.load("banking77").tasks().get(0);
+        var labels = full.labels().subList(0, 4);
+        Map<String, List<Example>> splits = new LinkedHashMap<>();
+        splits.put(Task.TRAIN, take(full.split(Task.TRAIN), labels, 5));
+        var test = take(full.split(Task.TEST), labels, 20);
+        splits.put(Task.TEST, test.subList(0, 40));
+        splits.put(Task.VALIDATION, test.subList(40, test.size()));
+        Task t = new Task("banking77-4", full.kind(), labels, full.instruction(), full.category(), full.metrics(), splits);
+        BertSource src = BertSource.builtinMiniLm();
+        var settings = EncoderSettings.defaults().withThreads(1);
+        var log = new ArrayList<String>();
+        try (var frozen = BertSentenceEncoder.open(src, settings)) {
+            var rows = new FewShotEvaluation(t, Task.TEST, frozen, "minilm", log::add)
+                    .withSetFit(src, settings, SetFit.Options.defaults().withBatchSize(4).withMaxSteps(2)).withSetFitSelectionSplit(Task.VALIDATION)
+                    .withSetFitEnsemble(2).run(List.of("setfit"), List.of(5), 1, 0);
+            assertEquals(List.of("setfit", "setfit (validation)", "setfit ensemble of 2", "setfit ensemble of 2 (validation)"),
+                    rows.stream().map(FewShotEvaluation.Row::method).toList());
+            double ens = rows.get(2).mean();
+            assertTrue(ens >= 0 && ens <= 100, "accuracy " + ens);
+            var member = log.stream().filter(l -> l.startsWith("setfit ensemble member 2: fit ")).toList();
+            assertEquals(1, member.size(), log.toString());
+            assertTrue(member.get(0).endsWith(String.format(java.util.Locale.ROOT, "ensemble of 2: test %.2f", ens)), member.get(0));
+        }
+        assertThrows(IllegalArgumentException.class, () -> new FewShotEvaluation(null, Task.TEST, null, "minilm", s -> {}).withSetFitEnsemble(0));
+    }
+
+    @Test
     void checkpointsAndASelectionSplitComeFromOneRunAndMatchAShorterRun() {
         Task full = DatasetCatalog.load("banking77").tasks().get(0);
         var labels = full.labels().subList(0, 4);

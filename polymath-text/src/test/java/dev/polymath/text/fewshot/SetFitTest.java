@@ -134,6 +134,22 @@ class SetFitTest {
     }
 
     @Test
+    void warmupRisesLinearlyThenDecaysTowardsZero() {
+        var o = SetFit.Options.defaults().withLearningRate(1e-4);
+        assertEquals(1e-4, o.learningRateAt(1, 10), 0, "warmup 0: constant");
+        assertEquals(1e-4, o.learningRateAt(10, 10), 0);
+        var w = o.withWarmup(0.1); // 100 steps: 10 of warm-up, then 90 of decay
+        assertEquals(1e-5, w.learningRateAt(1, 100), 1e-15);
+        assertEquals(5e-5, w.learningRateAt(5, 100), 1e-15);
+        assertEquals(1e-4, w.learningRateAt(10, 100), 1e-15);
+        assertEquals(1e-4 * 90 / 91, w.learningRateAt(11, 100), 1e-15);
+        assertEquals(1e-4 / 91, w.learningRateAt(100, 100), 1e-15);
+        for (int k = 11; k < 100; k++) assertTrue(w.learningRateAt(k + 1, 100) < w.learningRateAt(k, 100));
+        assertEquals(1e-4, o.withWarmup(0.01).learningRateAt(1, 10), 1e-15, "at least one warm-up step, which reaches the rate");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> o.withWarmup(1));
+    }
+
+    @Test
     void stepKOfALongerRunIsExactlyAKStepRun() {
         // what --setfit-checkpoints relies on: the batch order is a prefix of a longer run's, the learning rate is constant
         var texts = List.of("where is my card", "my card has not arrived", "card still not here",
