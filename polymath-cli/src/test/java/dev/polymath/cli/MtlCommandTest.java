@@ -84,14 +84,15 @@ class MtlCommandTest {
     void compareWithCheckpointsStoresLearningCurvesAndPrintsThem(@TempDir Path tmp) throws Exception {
         assumeTrue(FashionMnistLoader.find() != null, "Fashion-MNIST not installed");
         String[] common = {"mtl", "compare", "--suite", "multi-fashion", "--epochs", "2", "--train-size", "256", "--validation-size", "64",
-                "--test-size", "128", "--batch", "64", "--threads", "1", "--seeds", "1", "--runs", tmp.toString(), "--checkpoints"};
-        var base = MainTest.run(concat(common, "--baselines-only"));
+                "--test-size", "128", "--batch", "64", "--threads", "1", "--runs", tmp.toString(), "--checkpoints"};
+        var base = MainTest.run(concat(common, "--seeds", "2", "--baselines-only"));
         assertEquals(0, base.code(), base.err());
-        assertTrue(base.out().contains("all 2 single-task baselines are stored") && !base.out().contains("grid/"), base.out());
+        assertTrue(base.out().contains("all 4 single-task baselines are stored") && !base.out().contains("grid/"), base.out());
         assertTrue(base.out().contains("stl/L-seed0 epoch 2: validation accuracy"), "single-task runs select on their metric: " + base.out());
-        var r = MainTest.run(common);
+        // one grid seed against the mean of two baseline seeds
+        var r = MainTest.run(concat(common, "--seeds", "1", "--baseline-seeds", "2"));
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("stl/L-seed0 (stored)"), r.out());
+        assertTrue(r.out().contains("stl/L-seed0 (stored)") && r.out().contains("[4/5] stl/R-seed1 (stored)") && r.out().contains("[5/5] grid/hps-ew-seed0"), r.out());
         assertTrue(r.out().contains("validation after each epoch") && r.out().contains("single-task R, seed 0") && r.out().contains("hps ew, seed 0"), r.out());
         assertTrue(r.out().contains("best / last epoch per seed"), r.out());
         Path store = tmp.resolve("mtl-store").resolve("multi-fashion");
