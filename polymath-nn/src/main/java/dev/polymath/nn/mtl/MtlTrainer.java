@@ -59,7 +59,7 @@ import java.util.function.Supplier;
  * <p><b>Checkpoints.</b> With a checkpoint folder, {@code last.safetensors} is written after every epoch:
  * parameters, Adam state, the weighting method's state (e.g. UW's log-variances, DWA's loss history, FAMO's
  * logits), the per-step weight trajectory, the epoch, the best score and parameters, every epoch's record (so a
- * resumed run's {@link Result} has the whole learning curve) and whether the run is over; {@code resume}
+ * resumed run's {@link Result} has the whole learning curve) and whether early stopping ended the run; {@code resume}
  * continues from it, and the resumed run reproduces the uninterrupted one exactly (on CPU, bit for bit). With a
  * checkpoint folder a run can also be paused at an epoch boundary ({@link #pauseWhen}) and resumed later.
  */
@@ -111,8 +111,8 @@ public final class MtlTrainer {
      *
      * @param stepWeights the weighting method's task weights at every step since the start of the run
      *                    (restored from the checkpoint when resumed), for weight-trajectory plots
+     * @param paused      the run stopped at an epoch boundary on {@link #pauseWhen} (no test figures); resume to go on
      */
-    /** @param paused the run stopped at an epoch boundary on {@link #pauseWhen} (no test figures); resume to go on */
     public record Result(List<Epoch> epochs, int bestEpoch, ScoreTable test, DeltaMResult testDeltaM, long steps,
                          boolean stoppedEarly, String selection, float[][] stepWeights, boolean paused) {}
 
