@@ -113,7 +113,7 @@ final class MtlCommand implements Runnable {
                         suite.batch(), suite.lr(), suite.weightDecay, suite.patience(), seed, checkpoints, resume);
                 List<String> names = tasks != null ? tasks : data.train().taskNames();
                 List<Task> taskList = (tasks != null ? data.select(tasks) : data).train().tasks();
-                out.printf(Locale.ROOT, "epoch  %s  %s  val Δm%%/loss  best  s%n", String.join(" ", names.stream().map(n -> "loss:" + n).toList()),
+                out.printf(Locale.ROOT, "epoch  %s  %s  val Δm%%/loss (one task: its metric)  best  s%n", String.join(" ", names.stream().map(n -> "loss:" + n).toList()),
                         String.join(" ", taskList.stream().map(t -> "val " + t.primaryMetric().name() + ":" + t.name()).toList()));
                 var epochRows = new ArrayList<List<String>>();
                 MtlExperiment.Outcome o = MtlExperiment.run(root, data, spec, base[0], base[1], out::println, ep -> {
@@ -132,7 +132,9 @@ final class MtlCommand implements Runnable {
                         }
                         row.add(String.format(Locale.ROOT, "%.4f", v));
                     }
-                    row.add(ep.deltaM() != null ? String.format(Locale.ROOT, "%+.2f%%", ep.deltaM().percent()) : String.format(Locale.ROOT, "%.4f", -ep.score()));
+                    // a single task without baseline selects on its primary metric (the score), several tasks on the loss (minus the score)
+                    row.add(ep.deltaM() != null ? String.format(Locale.ROOT, "%+.2f%%", ep.deltaM().percent())
+                            : String.format(Locale.ROOT, "%.4f", taskList.size() == 1 ? ep.score() : -ep.score()));
                     row.add(ep.best() ? "*" : "");
                     row.add(String.format(Locale.ROOT, "%.1f", ep.seconds()));
                     epochRows.add(row);
@@ -143,7 +145,7 @@ final class MtlCommand implements Runnable {
                 headers.add("epoch");
                 for (String n : names) headers.add("loss " + n);
                 for (Task t : taskList) headers.add("val " + t.primaryMetric().name() + " " + t.name());
-                headers.add(base[0] != null ? "val Δm%" : "val loss");
+                headers.add(base[0] != null ? "val Δm%" : taskList.size() == 1 ? "val " + taskList.get(0).primaryMetric().name() : "val loss");
                 headers.add("best");
                 headers.add("s");
                 run.table(Table.of("Training (validation after each epoch; " + res.selection() + ")", headers, epochRows));

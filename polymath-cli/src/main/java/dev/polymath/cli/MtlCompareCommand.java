@@ -55,12 +55,25 @@ final class MtlCompareCommand implements Callable<Integer> {
     @Option(names = "--first-seed", defaultValue = "0")
     long firstSeed;
 
+    @Option(names = "--baseline-seeds", description = "single-task baselines of seeds first-seed .. first-seed+N-1, whose mean is the Δm% "
+            + "reference for selection and the table (default: --seeds), e.g. a one-seed grid against three baseline seeds; as before, "
+            + "stored grid runs are keyed by the settings, not by the baseline they were selected against")
+    Integer baselineSeeds;
+
     @Option(names = "--store", paramLabel = "DIR", description = "stored baselines and grid runs (default: <runs>/mtl-store)")
     Path store;
 
     @Option(names = "--time-budget", paramLabel = "MINUTES", defaultValue = "0", description = "start no new training run after this many minutes "
             + "(0 = no limit); rerun the same command to continue, stored runs are reused")
     double timeBudget;
+
+    @Option(names = "--checkpoints", description = "checkpoint every run in progress after each epoch (in the store) and resume it on the "
+            + "next call; with --time-budget a run is also paused at the first epoch boundary past the budget, so long runs fit in sittings")
+    boolean checkpoints;
+
+    @Option(names = "--baselines-only", description = "train (or read) the single-task baselines of these seeds and stop: lets the baselines "
+            + "of several seeds be trained side by side before a grid selects against their mean")
+    boolean baselinesOnly;
 
     @Mixin
     RunsOption runs = new RunsOption();
@@ -77,6 +90,8 @@ final class MtlCompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (seeds < 1) throw new IllegalArgumentException("--seeds must be >= 1");
+        if (baselineSeeds != null && baselineSeeds < 1) throw new IllegalArgumentException("--baseline-seeds must be >= 1");
+        int stlSeeds = baselineSeeds != null ? baselineSeeds : seeds;
         for (String a : archs) Architectures.get(a);
         suite.checkArchOptions(archs);
         var rows = new ArrayList<Row>();
@@ -96,13 +111,17 @@ final class MtlCompareCommand implements Callable<Integer> {
         // only when given, so the fingerprints of grids run before the option existed stay valid
         if (suite.gradients() == dev.polymath.nn.mtl.weighting.GradientMode.REPRESENTATION) gridSettings.put("gradients", "representation");
         if (suite.archOptions != null) gridSettings.put("arch_options", new java.util.TreeMap<>(suite.archOptions));
-        String stlKey = ResultStore.fingerprint(settings), gridKey = ResultStore.fingerprint(gridSettings);
+        // single-task baselines select their best epoch on their own primary validation metric (before: validation loss)
+        Map<String, Object> stlSettings = new LinkedHashMap<>(settings);
+        stlSettings.put("selection", "primary metric");
+        String stlKey = ResultStore.fingerprint(stlSettings), gridKey = ResultStore.fingerprint(gridSettings);
         long deadline = timeBudget > 0 ? System.nanoTime() + (long) (timeBudget * 60e9) : Long.MAX_VALUE;
 
         var config = new LinkedHashMap<String, Object>(gridSettings);
         config.put("archs", archs);
         config.put("weightings", rows.stream().map(r -> r.method().label()).toList());
         config.put("seeds", seeds);
+        config.put("baseline_seeds", stlSeeds);
         config.put("first_seed", firstSeed);
         config.put("threads", th);
         config.put("store", results.dir().toString());
@@ -112,25 +131,28 @@ final class MtlCompareCommand implements Callable<Integer> {
             data.datasets().forEach(run::dataset);
             List<Task> tasks = data.train().tasks();
             List<String> names = data.train().taskNames();
-            int total = names.size() * seeds + rows.size() * seeds;
+            int total = names.size() * stlSeeds + rows.size() * seeds;
             int[] done = {0};
             out.printf(Locale.ROOT, "%d single-task baselines + %d grid runs (%d rows x %d seeds); stored in %s/%s%n",
-                    names.size() * seeds, rows.size() * seeds, rows.size(), seeds, results.dir(), suite.suite);
+                    names.size() * stlSeeds, rows.size() * seeds, rows.size(), seeds, results.dir(), suite.suite);
 
             // 1. single-task baselines: hps + ew on one task, per seed
             var stl = new LinkedHashMap<String, List<ResultStore.Entry>>();
             boolean complete = true;
             for (String task : names) {
-                for (int k = 0; k < seeds; k++) {
+                for (int k = 0; k < stlSeeds; k++) {
                     long seed = firstSeed + k;
                     String name = "stl/" + task + "-seed" + seed;
                     var have = results.read(suite.suite, stlKey, name);
                     if (have.isEmpty()) {
                         if (System.nanoTime() > deadline) { complete = false; continue; }
-                        var spec = spec("hps", new MethodSpec("ew", Sharpness.NONE), seed).withTasks(List.of(task));
-                        MtlExperiment.Outcome o = MtlExperiment.run(root, data, spec, null, null, null, epochLine(name));
-                        results.write(suite.suite, stlKey, name, MtlReports.bestValidation(o.result()), o.result().test(), settings,
-                                Map.of("seconds", o.seconds(), "best_epoch", o.result().bestEpoch(), "steps", o.result().steps()));
+                        var spec = spec("hps", new MethodSpec("ew", Sharpness.NONE), seed, results, stlKey, name).withTasks(List.of(task));
+                        MtlExperiment.Outcome o = MtlExperiment.run(root, data, spec, null, null, null, epochLine(name, tasks.stream()
+                                .filter(t -> t.name().equals(task)).findFirst().orElseThrow().primaryMetric().name()), pause(spec, deadline));
+                        if (o.result().paused()) { complete = false; paused(name, o); continue; }
+                        results.write(suite.suite, stlKey, name, MtlReports.bestValidation(o.result()), o.result().test(), stlSettings,
+                                extra(o, names.size(), false));
+                        dropCheckpoint(spec);
                         have = results.read(suite.suite, stlKey, name);
                         progress(++done[0], total, name, have.get().test(), tasks, o.seconds());
                     } else {
@@ -140,6 +162,10 @@ final class MtlCompareCommand implements Callable<Integer> {
                 }
             }
             if (!complete) return incomplete(done[0], total);
+            if (baselinesOnly) {
+                out.printf(Locale.ROOT, "all %d single-task baselines are stored%n", names.size() * stlSeeds);
+                return 0;
+            }
             ScoreTable stlVal = meanTable("single-task validation", stl, true);
             ScoreTable stlTest = meanTable("single-task test", stl, false);
 
@@ -152,16 +178,12 @@ final class MtlCompareCommand implements Callable<Integer> {
                     var have = results.read(suite.suite, gridKey, name);
                     if (have.isEmpty()) {
                         if (System.nanoTime() > deadline) { complete = false; continue; }
-                        var spec = spec(r.arch(), r.method(), seed);
-                        MtlExperiment.Outcome o = MtlExperiment.run(root, data, spec, stlVal, stlTest, null, epochLine(name));
-                        var extra = new LinkedHashMap<String, Object>();
-                        extra.put("seconds", o.seconds());
-                        extra.put("best_epoch", o.result().bestEpoch());
-                        extra.put("steps", o.result().steps());
-                        extra.put("stopped_early", o.result().stoppedEarly());
-                        extra.put("model", o.model());
-                        extra.put("weights", MtlReports.downsample(o.result().stepWeights(), names.size()));
-                        results.write(suite.suite, gridKey, name, MtlReports.bestValidation(o.result()), o.result().test(), gridSettings, extra);
+                        var spec = spec(r.arch(), r.method(), seed, results, gridKey, name);
+                        MtlExperiment.Outcome o = MtlExperiment.run(root, data, spec, stlVal, stlTest, null, epochLine(name, null), pause(spec, deadline));
+                        if (o.result().paused()) { complete = false; paused(name, o); continue; }
+                        results.write(suite.suite, gridKey, name, MtlReports.bestValidation(o.result()), o.result().test(), gridSettings,
+                                extra(o, names.size(), true));
+                        dropCheckpoint(spec);
                         have = results.read(suite.suite, gridKey, name);
                         progress(++done[0], total, name, have.get().test(), tasks, o.seconds());
                     } else {
@@ -177,6 +199,8 @@ final class MtlCompareCommand implements Callable<Integer> {
             headers.add("model");
             for (Task t : tasks) headers.add(t.name() + " (" + t.primaryMetric().name() + ")");
             headers.add("Δm% (test)");
+            headers.add("Δm% per seed");
+            headers.add("best / last epoch per seed");
             var tableRows = new ArrayList<List<String>>();
             var chartValues = new LinkedHashMap<String, double[][]>(); // label -> [task][mean, ci]
             var stlRow = new ArrayList<String>();
@@ -189,6 +213,9 @@ final class MtlCompareCommand implements Callable<Integer> {
                 run.metric("single-task/" + tasks.get(t).name(), tasks.get(t).primaryMetric().name(), mean(v));
             }
             stlRow.add("0 (reference)");
+            stlRow.add("");
+            stlRow.add(String.join("; ", stl.entrySet().stream()
+                    .map(e -> e.getKey() + " " + String.join(", ", e.getValue().stream().map(MtlCompareCommand::epochs).toList())).toList()));
             tableRows.add(stlRow);
             chartValues.put("single-task", stlChart);
             for (Row r : rows) {
@@ -205,6 +232,8 @@ final class MtlCompareCommand implements Callable<Integer> {
                 }
                 double[] dm = es.stream().mapToDouble(e -> DeltaM.compute(MtlTrainer.primaryMetrics(tasks), e.test(), stlTest).percent()).toArray();
                 row.add(fmtSigned(dm));
+                row.add(String.join(", ", java.util.Arrays.stream(dm).mapToObj(d -> String.format(Locale.ROOT, "%+.2f", d)).toList()));
+                row.add(String.join(", ", es.stream().map(MtlCompareCommand::epochs).toList()));
                 run.value("delta_m_percent/" + r.label(), mean(dm));
                 tableRows.add(row);
                 chartValues.put(r.label(), ch);
@@ -233,28 +262,83 @@ final class MtlCompareCommand implements Callable<Integer> {
                 }
                 run.chart(MtlReports.weightChart("Task weights: " + r.label() + ", seed " + firstSeed, names, series));
             }
+            Table curves = MtlReports.curveTable(suite.suite + ": validation after each epoch (single-task: the task's primary metric x100; "
+                    + "multi-task: Δm% against the single-task mean; * = best epoch)", stl, grid.entrySet().stream()
+                    .collect(java.util.stream.Collectors.toMap(e -> e.getKey().label(), Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)), tasks, firstSeed);
+            if (curves != null) {
+                run.table(curves);
+                MtlReports.curveCharts(stl, grid.entrySet().stream()
+                        .collect(java.util.stream.Collectors.toMap(e -> e.getKey().label(), e -> e.getValue().get(0), (a, b) -> a, LinkedHashMap::new)),
+                        tasks, firstSeed).forEach(run::chart);
+            }
             run.note("Single-task baselines: hps with one head, ew, same settings, per seed; Δm% (LibMTL convention, positive = better than "
                     + "single-task) on each task's primary metric against the single-task mean over seeds. Best epoch by validation Δm% "
-                    + "(single-task runs: by validation loss).");
+                    + "(single-task runs: by the task's primary validation metric). Epochs are counted from 1.");
             run.info("data", data.describe());
             out.println();
             out.print(table.toText());
+            if (curves != null) {
+                out.println();
+                out.print(curves.toText());
+            }
             Path dir = run.commit();
             out.println("run record: " + dir);
         }
         return 0;
     }
 
-    private MtlExperiment.Spec spec(String arch, MethodSpec method, long seed) {
+    private MtlExperiment.Spec spec(String arch, MethodSpec method, long seed, ResultStore results, String key, String name) {
+        Path ckpt = checkpoints ? results.checkpointDir(suite.suite, key, name) : null;
+        if (ckpt != null && java.nio.file.Files.exists(ckpt.resolve("last.safetensors"))) out.println("    " + name + ": resuming from " + ckpt);
         return new MtlExperiment.Spec(arch, method, suite.archOptions(arch), null, suite.epochs(), suite.batch(),
-                suite.lr(), suite.weightDecay, suite.patience(), seed, null, false);
+                suite.lr(), suite.weightDecay, suite.patience(), seed, ckpt, ckpt != null);
+    }
+
+    /** With checkpoints, a run pauses at the first epoch boundary past the time budget; without, it runs to the end. */
+    private static java.util.function.BooleanSupplier pause(MtlExperiment.Spec spec, long deadline) {
+        return spec.checkpoints() == null || deadline == Long.MAX_VALUE ? null : () -> System.nanoTime() > deadline;
+    }
+
+    private void paused(String name, MtlExperiment.Outcome o) {
+        out.printf(Locale.ROOT, "    %s: paused after epoch %d (time budget); its checkpoint is in %s%n", name,
+                o.result().epochs().get(o.result().epochs().size() - 1).epoch() + 1, o.spec().checkpoints());
+    }
+
+    private static void dropCheckpoint(MtlExperiment.Spec spec) throws java.io.IOException {
+        if (spec.checkpoints() != null && java.nio.file.Files.exists(spec.checkpoints())) dev.polymath.core.util.AtomicFiles.deleteRecursively(spec.checkpoints());
+    }
+
+    /** What a stored run keeps besides its best validation and test figures, including its learning curve. */
+    private static Map<String, Object> extra(MtlExperiment.Outcome o, int tasks, boolean grid) {
+        var extra = new LinkedHashMap<String, Object>();
+        MtlTrainer.Result r = o.result();
+        extra.put("seconds", o.seconds());
+        extra.put("epoch_seconds", r.epochs().stream().mapToDouble(MtlTrainer.Epoch::seconds).sum());
+        extra.put("best_epoch", r.bestEpoch());
+        extra.put("epochs_run", r.epochs().isEmpty() ? 0 : r.epochs().get(r.epochs().size() - 1).epoch() + 1);
+        extra.put("steps", r.steps());
+        extra.put("stopped_early", r.stoppedEarly());
+        extra.put("curve", MtlReports.curve(r));
+        if (grid) {
+            extra.put("model", o.model());
+            extra.put("weights", MtlReports.downsample(r.stepWeights(), tasks));
+        }
+        return extra;
+    }
+
+    /** "best/last" epoch of a stored run, counted from 1 ("3/3" = best at its last of 3 epochs); older runs store the best only. */
+    static String epochs(ResultStore.Entry e) {
+        JsonNode best = e.extra().path("best_epoch"), last = e.extra().path("epochs_run");
+        if (!best.isNumber()) return "?";
+        return (best.asInt() + 1) + (last.isNumber() ? "/" + last.asInt() : "");
     }
 
     /** One line per epoch of the run in progress, so long runs show they are alive. */
-    private java.util.function.Consumer<MtlTrainer.Epoch> epochLine(String name) {
-        return ep -> out.printf(Locale.ROOT, "    %s epoch %d: %s%s (%.1f s)%n", name, ep.epoch(),
+    /** @param metric the single task's primary metric (what a single-task run selects on), or null for a grid run */
+    private java.util.function.Consumer<MtlTrainer.Epoch> epochLine(String name, String metric) {
+        return ep -> out.printf(Locale.ROOT, "    %s epoch %d: %s%s (%.1f s)%n", name, ep.epoch() + 1,
                 ep.deltaM() != null ? String.format(Locale.ROOT, "validation Δm %+.2f%%", ep.deltaM().percent())
-                        : String.format(Locale.ROOT, "validation loss %.4f", -ep.score()), ep.best() ? " *" : "", ep.seconds());
+                        : String.format(Locale.ROOT, "validation %s %.4f", metric, ep.score()), ep.best() ? " *" : "", ep.seconds());
     }
 
     private int incomplete(int done, int total) {

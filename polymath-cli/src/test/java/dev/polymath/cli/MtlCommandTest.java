@@ -79,6 +79,38 @@ class MtlCommandTest {
         }
     }
 
+    /** With --checkpoints every run keeps a checkpoint while in progress (dropped once stored) and stores its learning curve. */
+    @Test
+    void compareWithCheckpointsStoresLearningCurvesAndPrintsThem(@TempDir Path tmp) throws Exception {
+        assumeTrue(FashionMnistLoader.find() != null, "Fashion-MNIST not installed");
+        String[] common = {"mtl", "compare", "--suite", "multi-fashion", "--epochs", "2", "--train-size", "256", "--validation-size", "64",
+                "--test-size", "128", "--batch", "64", "--threads", "1", "--runs", tmp.toString(), "--checkpoints"};
+        var base = MainTest.run(concat(common, "--seeds", "2", "--baselines-only"));
+        assertEquals(0, base.code(), base.err());
+        assertTrue(base.out().contains("all 4 single-task baselines are stored") && !base.out().contains("grid/"), base.out());
+        assertTrue(base.out().contains("stl/L-seed0 epoch 2: validation accuracy"), "single-task runs select on their metric: " + base.out());
+        // one grid seed against the mean of two baseline seeds
+        var r = MainTest.run(concat(common, "--seeds", "1", "--baseline-seeds", "2"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("stl/L-seed0 (stored)") && r.out().contains("[4/5] stl/R-seed1 (stored)") && r.out().contains("[5/5] grid/hps-ew-seed0"), r.out());
+        assertTrue(r.out().contains("validation after each epoch") && r.out().contains("single-task R, seed 0") && r.out().contains("hps ew, seed 0"), r.out());
+        assertTrue(r.out().contains("best / last epoch per seed"), r.out());
+        Path store = tmp.resolve("mtl-store").resolve("multi-fashion");
+        try (var files = Files.walk(store)) {
+            var all = files.toList();
+            assertTrue(all.stream().noneMatch(p -> p.toString().endsWith(".safetensors")), "checkpoints are dropped once a run is stored: " + all);
+            Path grid = all.stream().filter(p -> p.getFileName().toString().equals("grid_hps-ew-seed0.json")).findFirst().orElseThrow();
+            var extra = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(grid)).path("extra");
+            assertEquals(extra.path("epochs_run").asInt(), extra.path("curve").size());
+            assertTrue(extra.path("curve").get(0).path("delta_m").isNumber(), extra.toString());
+        }
+        try (var runs = Files.list(tmp)) {
+            Path run = runs.filter(p -> Files.exists(p.resolve("report.html"))).findFirst().orElseThrow();
+            String html = Files.readString(run.resolve("report.html"));
+            assertTrue(html.contains("Validation Δm% per epoch") && html.contains("Validation accuracy of task L"), "learning-curve charts");
+        }
+    }
+
     @Test
     void singleTaskRunAndSamOptionFromTheCommandLine(@TempDir Path tmp) {
         assumeTrue(FashionMnistLoader.find() != null, "Fashion-MNIST not installed");
@@ -87,7 +119,7 @@ class MtlCommandTest {
                 "--threads", "1", "--runs", tmp.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("pcgrad+sam(0.05); tasks [R]"), r.out());
-        assertTrue(r.out().contains("no single-task baseline given"), r.out());
+        assertTrue(r.out().contains("single task, no baseline: best epoch and early stopping on its validation accuracy"), r.out());
         var bad = MainTest.run("mtl", "train", "--tasks", "X", "--epochs", "1", "--train-size", "256", "--validation-size", "64",
                 "--test-size", "128", "--threads", "1", "--runs", tmp.toString());
         assertTrue(bad.code() != 0 && bad.err().contains("L, R"), bad.err());

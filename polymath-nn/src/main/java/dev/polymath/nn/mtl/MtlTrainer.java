@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -52,13 +53,15 @@ import java.util.function.Supplier;
  * baseline selected from the suite) or with others. Either way the batches
  * of a step depend only on (seed, step).
  * <p><b>Selection and early stopping.</b> With a single-task baseline, on validation Δm% (LibMTL convention,
- * over each task's primary metric);
- * without one, on the mean validation loss over tasks, never against epoch 0 ({@link #selectionCriterion}
- * says which). The best epoch's parameters are restored at the end and evaluated on test.
+ * over each task's primary metric); without one, a single task (a single-task baseline itself) on its own
+ * primary validation metric, several tasks on the mean validation loss over tasks; never against epoch 0
+ * ({@link #selectionCriterion} says which). The best epoch's parameters are restored at the end and evaluated on test.
  * <p><b>Checkpoints.</b> With a checkpoint folder, {@code last.safetensors} is written after every epoch:
  * parameters, Adam state, the weighting method's state (e.g. UW's log-variances, DWA's loss history, FAMO's
- * logits), the per-step weight trajectory, the epoch and the best score and parameters; {@code resume}
- * continues from it, and the resumed run reproduces the uninterrupted one exactly (on CPU, bit for bit).
+ * logits), the per-step weight trajectory, the epoch, the best score and parameters, every epoch's record (so a
+ * resumed run's {@link Result} has the whole learning curve) and whether early stopping ended the run; {@code resume}
+ * continues from it, and the resumed run reproduces the uninterrupted one exactly (on CPU, bit for bit). With a
+ * checkpoint folder a run can also be paused at an epoch boundary ({@link #pauseWhen}) and resumed later.
  */
 public final class MtlTrainer {
 
@@ -108,24 +111,38 @@ public final class MtlTrainer {
      *
      * @param stepWeights the weighting method's task weights at every step since the start of the run
      *                    (restored from the checkpoint when resumed), for weight-trajectory plots
+     * @param paused      the run stopped at an epoch boundary on {@link #pauseWhen} (no test figures); resume to go on
      */
     public record Result(List<Epoch> epochs, int bestEpoch, ScoreTable test, DeltaMResult testDeltaM, long steps,
-                         boolean stoppedEarly, String selection, float[][] stepWeights) {}
+                         boolean stoppedEarly, String selection, float[][] stepWeights, boolean paused) {}
 
     /** Validation or test figures: each task's metrics and mean loss. */
     public record Evaluation(ScoreTable scores, double[] losses) {}
 
     private final Config config;
+    private BooleanSupplier pause = () -> false;
 
     public MtlTrainer(Config config) {
         this.config = config;
     }
 
+    /**
+     * Asked after every epoch that has more to come: true pauses the run there (a {@link Result#paused()} result,
+     * no test evaluation). Only with a checkpoint folder, so a pause loses no work; {@code resume} continues.
+     */
+    public MtlTrainer pauseWhen(BooleanSupplier condition) {
+        if (config.checkpointDir == null) throw new IllegalArgumentException("pausing needs a checkpoint folder to resume from");
+        this.pause = condition;
+        return this;
+    }
+
     /** How the best epoch is chosen and when training stops early, in words, for logs and records. */
-    public static String selectionCriterion(ScoreTable baseline) {
-        return baseline != null
-                ? "best epoch and early stopping on validation Δm% against the single-task baseline"
-                : "no single-task baseline given: best epoch and early stopping on the mean validation loss";
+    public static String selectionCriterion(ScoreTable baseline, List<Task> tasks) {
+        if (baseline != null) return "best epoch and early stopping on validation Δm% against the single-task baseline";
+        if (tasks.size() == 1) {
+            return "single task, no baseline: best epoch and early stopping on its validation " + tasks.get(0).primaryMetric().name();
+        }
+        return "no single-task baseline given: best epoch and early stopping on the mean validation loss";
     }
 
     /** Shared-input data with one weighting instance (no F-MTL: that needs two instances, use the factory form). */
@@ -167,6 +184,7 @@ public final class MtlTrainer {
         int bestEpoch = -1;
         float[] bestParams = null;
         var trajectory = new ArrayList<float[]>();
+        boolean stopped = false;
         Path ckpt = config.checkpointDir == null ? null : config.checkpointDir.resolve("last.safetensors");
         if (config.resume && ckpt != null && Files.exists(ckpt)) {
             Checkpoint c = Checkpoint.read(ckpt);
@@ -181,13 +199,17 @@ public final class MtlTrainer {
                 float[] w = c.data("trajectory.weights");
                 for (int i = 0; i + T <= w.length; i += T) trajectory.add(Arrays.copyOfRange(w, i, i + T));
             }
+            // checkpoints written before the history was kept resume without the earlier epochs' records
+            if (c.metadata().containsKey("epochs")) epochs.addAll(readEpochs(c.meta("epochs"), validation, baseline));
+            // an early-stopped run stays stopped; one that ran out of epochs goes on if given more
+            stopped = Boolean.parseBoolean(c.metadata().getOrDefault("stopped_early", "false"));
         }
 
         long globalStep = adam.steps();
-        boolean stopped = false;
+        boolean paused = false;
         try (NDManager buffers = scope.newSubManager()) {
             StepBatches batches = new StepBatches(buffers, train, config.batchSize, config.seed);
-            for (int e = startEpoch; e < config.epochs; e++) {
+            for (int e = startEpoch; e < config.epochs && !stopped; e++) {
                 long t0 = System.nanoTime();
                 double[] sumLoss = new double[T], sumW = new double[T];
                 int nSteps = batches.stepsPerEpoch();
@@ -211,7 +233,7 @@ public final class MtlTrainer {
                 }
                 Evaluation val = validation == null ? null : evaluate(buffers, net, validation);
                 DeltaMResult dm = val != null && baseline != null ? DeltaM.compute(primaryMetrics(validation.tasks()), val.scores(), baseline) : null;
-                double score = dm != null ? dm.percent() : -mean(val != null ? val.losses() : sumLoss);
+                double score = score(dm, val, sumLoss, validation);
                 boolean best = score > bestScore;
                 if (best) {
                     bestScore = score;
@@ -222,18 +244,75 @@ public final class MtlTrainer {
                         dm, score, best, (System.nanoTime() - t0) / 1e9);
                 epochs.add(ep);
                 if (onEpoch != null) onEpoch.accept(ep);
-                if (ckpt != null) writeCheckpoint(ckpt, net, adam, step, e, bestScore, bestEpoch, bestParams, trajectory, T);
-                if (config.patience > 0 && e - bestEpoch >= config.patience) {
-                    stopped = e + 1 < config.epochs;
+                stopped = config.patience > 0 && e - bestEpoch >= config.patience && e + 1 < config.epochs;
+                if (ckpt != null) writeCheckpoint(ckpt, net, adam, step, e, bestScore, bestEpoch, bestParams, trajectory, T, epochs, stopped);
+                if (!stopped && e + 1 < config.epochs && ckpt != null && pause.getAsBoolean()) {
+                    paused = true;
                     break;
                 }
+            }
+            if (paused) {
+                return new Result(epochs, bestEpoch, null, null, globalStep, false, selectionCriterion(baseline, train.tasks()),
+                        trajectory.toArray(float[][]::new), true);
             }
             if (bestParams != null) net.parameters().load(bestParams);
             ScoreTable testScores = test == null ? null : evaluate(buffers, net, test).scores();
             DeltaMResult testDm = testScores != null && testBaseline != null ? DeltaM.compute(primaryMetrics(test.tasks()), testScores, testBaseline) : null;
-            return new Result(epochs, bestEpoch, testScores, testDm, globalStep, stopped, selectionCriterion(baseline),
-                    trajectory.toArray(float[][]::new));
+            return new Result(epochs, bestEpoch, testScores, testDm, globalStep, stopped, selectionCriterion(baseline, train.tasks()),
+                    trajectory.toArray(float[][]::new), false);
         }
+    }
+
+    /** What selection maximises: validation Δm% with a baseline, else one task's primary metric, else minus the mean loss. */
+    private static double score(DeltaMResult dm, Evaluation val, double[] trainLoss, MtlSplit validation) {
+        if (dm != null) return dm.percent();
+        if (val == null) return -mean(trainLoss);
+        List<Task> tasks = validation.tasks();
+        if (tasks.size() == 1) return val.scores().value(tasks.get(0).name(), tasks.get(0).primaryMetric().name());
+        return -mean(val.losses());
+    }
+
+    /** Epoch records as JSON for the checkpoint; doubles as text round-trip exactly. */
+    private static String writeEpochs(List<Epoch> epochs) throws IOException {
+        var list = new ArrayList<Map<String, Object>>();
+        for (Epoch e : epochs) {
+            var m = new LinkedHashMap<String, Object>();
+            m.put("epoch", e.epoch());
+            m.put("steps", e.steps());
+            m.put("mean_losses", e.meanLosses());
+            m.put("mean_weights", e.meanWeights());
+            m.put("validation", e.validation() == null ? null : e.validation().values());
+            m.put("validation_losses", e.validationLosses());
+            m.put("score", e.score());
+            m.put("best", e.best());
+            m.put("seconds", e.seconds());
+            list.add(m);
+        }
+        return JSON.writeValueAsString(list);
+    }
+
+    private static List<Epoch> readEpochs(String json, MtlSplit validation, ScoreTable baseline) {
+        var out = new ArrayList<Epoch>();
+        try {
+            for (var n : JSON.readTree(json)) {
+                ScoreTable val = null;
+                if (n.hasNonNull("validation")) {
+                    var b = ScoreTable.builder(validation == null ? "validation" : validation.name());
+                    n.get("validation").fields().forEachRemaining(t -> t.getValue().fields()
+                            .forEachRemaining(m -> b.put(t.getKey(), m.getKey(), m.getValue().asDouble())));
+                    val = b.build();
+                }
+                DeltaMResult dm = val != null && baseline != null && validation != null
+                        ? DeltaM.compute(primaryMetrics(validation.tasks()), val, baseline) : null;
+                out.add(new Epoch(n.get("epoch").asInt(), n.get("steps").asLong(), JSON.treeToValue(n.get("mean_losses"), double[].class),
+                        JSON.treeToValue(n.get("mean_weights"), double[].class), val,
+                        n.hasNonNull("validation_losses") ? JSON.treeToValue(n.get("validation_losses"), double[].class) : null,
+                        dm, n.get("score").asDouble(), n.get("best").asBoolean(), n.get("seconds").asDouble()));
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("checkpoint metadata 'epochs' is not a valid epoch history: " + e.getMessage(), e);
+        }
+        return out;
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -247,7 +326,8 @@ public final class MtlTrainer {
     }
 
     private static void writeCheckpoint(Path file, MtlNet net, Adam adam, MtlStep step, int epoch, double bestScore,
-                                        int bestEpoch, float[] best, List<float[]> trajectory, int T) {
+                                        int bestEpoch, float[] best, List<float[]> trajectory, int T, List<Epoch> epochs,
+                                        boolean stopped) {
         var tensors = new LinkedHashMap<String, Checkpoint.Tensor>();
         var p = net.parameters();
         for (var s : p.specs()) {
@@ -269,9 +349,11 @@ public final class MtlTrainer {
         meta.put("best_score", Double.toString(bestScore));
         meta.put("best_epoch", Integer.toString(bestEpoch));
         meta.put("weighting", step.weighting().name() + step.sharpness().suffix());
+        meta.put("stopped_early", Boolean.toString(stopped));
         try {
             // doubles as JSON text: exact round trip (Double.toString), unlike an F32 tensor
             meta.put("weighting_state", JSON.writeValueAsString(step.weightingState()));
+            meta.put("epochs", writeEpochs(epochs));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -23,7 +23,10 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -77,8 +80,9 @@ class MtlTrainerTest {
         try (NDManager root = Engines.pytorch(1).newBaseManager(); MtlNet net = lenet(root, 999)) {
             var res = new MtlTrainer(new MtlTrainer.Config(2, 64, 1e-3, 0, 4, 0, b, true))
                     .train(root, net, TestWeightings.equal(GradientMode.LOSSES), small, null, null, null, null);
-            assertEquals(1, res.epochs().size(), "only the second epoch runs");
-            assertEquals(1, res.epochs().get(0).epoch());
+            assertEquals(2, res.epochs().size(), "the first epoch's record comes from the checkpoint, the second is trained");
+            assertEquals(0, res.epochs().get(0).epoch());
+            assertEquals(1, res.epochs().get(1).epoch());
         }
         var x = Checkpoint.read(a.resolve("last.safetensors"));
         var y = Checkpoint.read(b.resolve("last.safetensors"));
@@ -117,7 +121,7 @@ class MtlTrainerTest {
             }
             var x = Checkpoint.read(a.resolve("last.safetensors"));
             var y = Checkpoint.read(b.resolve("last.safetensors"));
-            assertEquals(1, resumed.epochs().size(), method);
+            assertEquals(3, resumed.epochs().size(), method);
             assertArrayEquals(x.data("parameters"), y.data("parameters"), 0f, method + ": bit-identical parameters");
             assertEquals(x.meta("weighting_state"), y.meta("weighting_state"), method + ": identical method state");
             assertTrue(x.meta("weighting_state").length() > 10, method + " has state: " + x.meta("weighting_state"));
@@ -156,6 +160,90 @@ class MtlTrainerTest {
             assertTrue(res.stoppedEarly());
             assertEquals(2, res.epochs().size());
             assertEquals(0, res.bestEpoch());
+        }
+    }
+
+    /**
+     * A run paused at epoch boundaries (as {@code mtl compare --checkpoints --time-budget} does) and resumed twice ends
+     * exactly as the uninterrupted run: same learning curve (the earlier epochs' records come back from the
+     * checkpoint), same best epoch, same test figures and Δm%, same weight trajectory.
+     */
+    @Test
+    void pausedAndResumedRunEqualsTheUninterruptedOneWithItsWholeLearningCurve(@TempDir Path tmp) {
+        var train = MtlSplit.shared(data.get("train").range("train", 0, 256));
+        var val = MtlSplit.shared(data.get("validation").range("validation", 0, 256));
+        var test = MtlSplit.shared(data.get("test").range("test", 0, 256));
+        var baseline = ScoreTable.builder("stl").put("L", "accuracy", 0.3).put("R", "accuracy", 0.3).build();
+        var config = new MtlTrainer.Config(3, 64, 2e-3, 0, 6, 0, tmp.resolve("straight"), false);
+        MtlTrainer.Result straight;
+        try (NDManager root = Engines.pytorch(1).newBaseManager(); MtlNet net = lenet(root, 6)) {
+            straight = new MtlTrainer(config).train(root, net, () -> TestWeightings.equal(GradientMode.LOSSES), train, val, test, baseline, null);
+        }
+        Path dir = tmp.resolve("paused");
+        var pausing = new MtlTrainer.Config(3, 64, 2e-3, 0, 6, 0, dir, true);
+        for (int sitting = 0; sitting < 2; sitting++) {
+            try (NDManager root = Engines.pytorch(1).newBaseManager(); MtlNet net = lenet(root, sitting == 0 ? 6 : 100)) { // resumed: the checkpoint replaces the initialisation
+                var r = new MtlTrainer(pausing).pauseWhen(() -> true)
+                        .train(root, net, () -> TestWeightings.equal(GradientMode.LOSSES), train, val, test, baseline, null);
+                assertTrue(r.paused(), "sitting " + sitting);
+                assertNull(r.test(), "a paused run is not tested");
+                assertEquals(sitting + 1, r.epochs().size());
+            }
+        }
+        MtlTrainer.Result resumed;
+        var calls = new int[1];
+        try (NDManager root = Engines.pytorch(1).newBaseManager(); MtlNet net = lenet(root, 999)) {
+            // asked after the last epoch too, but a run with no epoch left to train does not pause
+            resumed = new MtlTrainer(pausing).pauseWhen(() -> ++calls[0] > 0)
+                    .train(root, net, () -> TestWeightings.equal(GradientMode.LOSSES), train, val, test, baseline, null);
+        }
+        assertFalse(resumed.paused());
+        assertEquals(3, resumed.epochs().size());
+        for (int e = 0; e < 3; e++) {
+            var x = straight.epochs().get(e);
+            var y = resumed.epochs().get(e);
+            assertEquals(x.epoch(), y.epoch());
+            assertEquals(x.score(), y.score(), 0, "epoch " + e);
+            assertEquals(x.best(), y.best(), "epoch " + e);
+            assertEquals(x.validation().values(), y.validation().values(), "epoch " + e);
+            assertArrayEquals(x.validationLosses(), y.validationLosses(), 0, "epoch " + e);
+            assertEquals(x.deltaM().percent(), y.deltaM().percent(), 0, "Δm% recomputed from the restored figures, epoch " + e);
+        }
+        assertEquals(straight.bestEpoch(), resumed.bestEpoch());
+        assertEquals(straight.test().values(), resumed.test().values());
+        assertEquals(straight.testDeltaM().percent(), resumed.testDeltaM().percent(), 0);
+        assertEquals(straight.stepWeights().length, resumed.stepWeights().length);
+        assertThrows(IllegalArgumentException.class, () -> new MtlTrainer(MtlTrainer.Config.of(1, 64, 1e-3, 0)).pauseWhen(() -> true),
+                "pausing without a checkpoint would lose the run");
+    }
+
+    /**
+     * A single task without a baseline (a single-task baseline run) selects its best epoch on its own primary
+     * validation metric, not on its validation loss; an early-stopped run resumed from its checkpoint stays stopped.
+     */
+    @Test
+    void singleTaskRunSelectsOnItsPrimaryMetricAndAStoppedRunStaysStopped(@TempDir Path tmp) {
+        var train = MtlSplit.shared(data.get("train").range("train", 0, 256)).select(List.of("R"));
+        var val = MtlSplit.shared(data.get("validation").range("validation", 0, 256)).select(List.of("R"));
+        var config = new MtlTrainer.Config(8, 64, 1e-12, 0, 3, 1, tmp, false);
+        MtlTrainer.Result res;
+        try (NDManager root = Engines.pytorch(1).newBaseManager();
+             MtlNet net = Architectures.get("hps").build(new NetSpec(Backbones.lenet(36), List.of(10), Map.of(), 3), root)) {
+            res = new MtlTrainer(config).train(root, net, () -> TestWeightings.equal(GradientMode.LOSSES), train, val, null, null, null);
+        }
+        assertTrue(res.selection().contains("single task") && res.selection().contains("accuracy"), res.selection());
+        for (var e : res.epochs()) assertEquals(e.validation().value("R", "accuracy"), e.score(), 0, "epoch " + e.epoch());
+        // lr 1e-12: the accuracy cannot improve after epoch 0, so patience 1 stops after epoch 1
+        assertTrue(res.stoppedEarly());
+        assertEquals(2, res.epochs().size());
+        assertEquals("true", Checkpoint.read(tmp.resolve("last.safetensors")).meta("stopped_early"));
+        try (NDManager root = Engines.pytorch(1).newBaseManager();
+             MtlNet net = Architectures.get("hps").build(new NetSpec(Backbones.lenet(36), List.of(10), Map.of(), 3), root)) {
+            var again = new MtlTrainer(new MtlTrainer.Config(8, 64, 1e-12, 0, 3, 1, tmp, true))
+                    .train(root, net, () -> TestWeightings.equal(GradientMode.LOSSES), train, val, null, null, null);
+            assertTrue(again.stoppedEarly());
+            assertEquals(2, again.epochs().size(), "no epoch trained after resuming a stopped run");
+            assertEquals(res.steps(), again.steps());
         }
     }
 }

@@ -52,6 +52,15 @@ public final class MtlExperiment {
      */
     public static Outcome run(NDManager root, LoadedSuite suite, Spec spec, ScoreTable validationBaseline, ScoreTable testBaseline,
                               Consumer<String> log, Consumer<MtlTrainer.Epoch> onEpoch) {
+        return run(root, suite, spec, validationBaseline, testBaseline, log, onEpoch, null);
+    }
+
+    /**
+     * As above; {@code pause} (needs {@code spec.checkpoints()}) is asked after every epoch and pauses the run
+     * there when true: the outcome's result is then {@link MtlTrainer.Result#paused()}, to be resumed.
+     */
+    public static Outcome run(NDManager root, LoadedSuite suite, Spec spec, ScoreTable validationBaseline, ScoreTable testBaseline,
+                              Consumer<String> log, Consumer<MtlTrainer.Epoch> onEpoch, java.util.function.BooleanSupplier pause) {
         LoadedSuite s = spec.tasks() == null ? suite : suite.select(spec.tasks());
         long t0 = System.nanoTime();
         try (NDManager scope = root.newSubManager();
@@ -59,11 +68,13 @@ public final class MtlExperiment {
             if (log != null) {
                 log.accept("model: " + net.describe() + ", " + net.parameters().size() + " parameters (" + net.parameters().sharedSize()
                         + " shared); method " + spec.method().label() + "; tasks " + s.train().taskNames() + "; seed " + spec.seed()
-                        + "; " + MtlTrainer.selectionCriterion(validationBaseline));
+                        + "; " + MtlTrainer.selectionCriterion(validationBaseline, s.train().tasks()));
             }
             var config = new MtlTrainer.Config(spec.epochs(), spec.batch(), spec.lr(), spec.weightDecay(), spec.seed(), spec.patience(),
                     spec.checkpoints(), spec.resume(), spec.method().sharpness(), spec.method().gradients());
-            MtlTrainer.Result r = new MtlTrainer(config).train(scope, net, spec.method().factory(), s.train(), s.validation(), s.test(),
+            var trainer = new MtlTrainer(config);
+            if (pause != null) trainer.pauseWhen(pause);
+            MtlTrainer.Result r = trainer.train(scope, net, spec.method().factory(), s.train(), s.validation(), s.test(),
                     validationBaseline, testBaseline, onEpoch);
             return new Outcome(spec, s.train().taskNames(), net.describe(), net.parameters().size(), r, (System.nanoTime() - t0) / 1e9);
         }

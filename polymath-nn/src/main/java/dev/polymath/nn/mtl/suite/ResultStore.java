@@ -53,6 +53,11 @@ public final class ResultStore {
         return dir.resolve(suite).resolve(fingerprint).resolve(name.replaceAll("[^A-Za-z0-9._+()-]", "_") + ".json");
     }
 
+    /** Where a run in progress keeps its checkpoint ({@code last.safetensors}) until its result is stored. */
+    public Path checkpointDir(String suite, String fingerprint, String name) {
+        return dir.resolve(suite).resolve(fingerprint).resolve("checkpoints").resolve(name.replaceAll("[^A-Za-z0-9._+()-]", "_"));
+    }
+
     public Optional<Entry> read(String suite, String fingerprint, String name) {
         Path f = file(suite, fingerprint, name);
         if (!Files.exists(f)) return Optional.empty();
