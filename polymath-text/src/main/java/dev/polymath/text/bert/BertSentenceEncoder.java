@@ -1,5 +1,6 @@
 package dev.polymath.text.bert;
 
+import dev.polymath.text.encoder.EncodingTasks;
 import dev.polymath.text.FloatMatrix;
 import dev.polymath.text.encoder.EncoderIdentity;
 import dev.polymath.text.encoder.EncoderSettings;
@@ -17,10 +18,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -137,34 +136,8 @@ public final class BertSentenceEncoder implements SentenceEncoder {
                 return null;
             });
         }
-        run(tasks);
+        EncodingTasks.runAll(workers, tasks);
         return new FloatMatrix(n, dim, out);
-    }
-
-    /** Runs {@code tasks} (on the caller when there is one) and rethrows the first failure. */
-    private void run(List<Callable<Void>> tasks) {
-        try {
-            if (tasks.size() == 1) {
-                tasks.get(0).call();
-                return;
-            }
-            RuntimeException failure = null;
-            for (Future<Void> f : workers.invokeAll(tasks)) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    if (failure == null) failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-                }
-            }
-            if (failure != null) throw failure;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while encoding", e);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Token ids of {@code texts} (special tokens added, truncated to the max length). */

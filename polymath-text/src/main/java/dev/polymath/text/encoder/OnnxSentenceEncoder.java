@@ -17,10 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -136,34 +134,6 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
         }) : null;
     }
 
-    /** Runs {@code work} on {@code count} workers (on the caller when one is enough) and rethrows the first failure. */
-    private void runOnWorkers(Callable<Void> work, int count) {
-        try {
-            if (workers == null || count <= 1) {
-                work.call();
-                return;
-            }
-            var futures = new ArrayList<Future<Void>>(count);
-            for (int i = 0; i < count; i++) futures.add(workers.submit(work));
-            RuntimeException failure = null;
-            for (Future<Void> f : futures) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    if (failure == null) failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-                }
-            }
-            if (failure != null) throw failure;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while encoding", e);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** Opens {@code source} with {@code settings}; fails with {@link ModelLoadException} naming the file at fault. */
     public static OnnxSentenceEncoder open(ModelSource source, EncoderSettings settings) {
         return new OnnxSentenceEncoder(source, settings);
@@ -257,7 +227,7 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
                 freeBuffers.add(buffers);
             }
         };
-        runOnWorkers(work, workerCount);
+        EncodingTasks.runAll(workers, java.util.Collections.nCopies(Math.max(workerCount, 1), work));
         if (settings.normalize()) for (int i = 0; i < n; i++) Pooler.l2Normalize(out, i * dimension, dimension);
         if (tokens.truncated() > 0) {
             LOG.log(System.Logger.Level.WARNING, "{0} of {1} texts were longer than {2} tokens (longest {3}) and were truncated",
