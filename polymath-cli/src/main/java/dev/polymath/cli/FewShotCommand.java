@@ -93,9 +93,15 @@ final class FewShotCommand implements Runnable {
                 var src = SetFitOptions.source(encoder);
                 try (var enc = BertSentenceEncoder.open(src, SetFitOptions.settings(encoder))) {
                     long t0 = System.nanoTime();
-                    var r = SetFit.fit(enc, encoder.model, texts, labels, poolTexts, setfit.options(), seed);
+                    SetFit.Result r;
+                    // the step count depends on the support set (epochs) and self-training: shown without a total
+                    try (var progress = dev.polymath.core.run.Progress.builder("setfit").unit("steps").build()) {
+                        r = SetFit.fit(enc, encoder.model, texts, labels, poolTexts, setfit.options(), seed,
+                                (step, stepTexts, stepLabels) -> progress.set(step));
+                    }
                     double ms = (System.nanoTime() - t0) / 1e6;
                     SetFit.save(r.classifier(), enc, src, out);
+                    if (r.skipped() > 0) System.err.printf(Locale.ROOT, "setfit: %d step(s) skipped: loss not finite%n", r.skipped());
                     if (r.pseudoRows().length > 0) System.out.printf(Locale.ROOT, "self-training: %d pseudo-labelled pool texts%n", r.pseudoRows().length);
                     System.out.printf(Locale.ROOT, "fitted setfit (%d pairs, %d steps, loss %.4f -> %.4f, head %s) on %d examples of %d labels in %.0f ms; "
                                     + "saved with its fine-tuned encoder to %s%n", r.pairs(), r.steps(), r.meanFirst(10), r.meanLast(10),
@@ -217,7 +223,7 @@ final class FewShotCommand implements Runnable {
                 if (methods.stream().anyMatch(FewShotMethods::isSetFit)) {
                     eval.withSetFit(SetFitOptions.source(encoder), SetFitOptions.settings(encoder), setfit.options())
                             .withSetFitCheckpoints(setfit.checkpoints).withSetFitSelectionSplit(setfit.selectionSplit)
-                            .withSetFitEnsemble(setfit.ensemble);
+                            .withSetFitEnsemble(setfit.ensemble).withSetFitWise(setfit.wise).withSetFitSoup(setfit.soup);
                 }
                 if (methods.contains("meta")) eval.withMeta(meta.train(t, enc, seed, line -> System.err.println("fewshot: " + line)));
                 var rows = eval.run(methods, shots, draws, seed);

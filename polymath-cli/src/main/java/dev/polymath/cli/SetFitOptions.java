@@ -66,6 +66,15 @@ final class SetFitOptions {
                     + "seeds), class probabilities averaged, as the row 'setfit ensemble of N'; costs N fits (default: 1 = none)")
     int ensemble = 1;
 
+    @Option(names = "--setfit-wise", split = ",", paramLabel = "ALPHA",
+            description = "setfit, eval only: also score weight-space interpolations start + ALPHA x (fine-tuned - start) of each "
+                    + "fine-tuned encoder (WiSE-FT), rows 'setfit wise ALPHA'; ALPHA in [0, 1]")
+    java.util.List<Double> wise = java.util.List.of();
+
+    @Option(names = "--setfit-soup", description = "setfit, eval only, with --setfit-ensemble N: also score the uniform soup of "
+            + "the N fine-tuned encoders (their weights averaged: one model), row 'setfit soup of N'")
+    boolean soup;
+
     @Option(names = "--setfit-selection-split", paramLabel = "SPLIT",
             description = "setfit, eval only: also score every setfit model (and checkpoint) on this split, e.g. validation, "
                     + "to choose settings on it rather than on the test split; train = 2,000 held-out train examples outside the "
@@ -108,6 +117,7 @@ final class SetFitOptions {
                     selfTrainHeadOnPseudo != null && selfTrainHeadOnPseudo));
             if (!o.selfTraining().on()) throw new IllegalArgumentException("--setfit-selftrain-* options need --setfit-selftrain-per-class > 0");
         }
+        if (soup && ensemble < 2) throw new IllegalArgumentException("--setfit-soup averages the members of an ensemble: it needs --setfit-ensemble N >= 2, got " + ensemble);
         if (labelNames != null) o = o.withLabelNames(SetFit.LabelNames.parse(labelNames));
         if (warmup != null) o = o.withWarmup(warmup);
         return steps != null ? o.withMaxSteps(steps) : o;

@@ -240,7 +240,8 @@ public final class SetFit {
      * pool list given to {@code fit}) that got the pseudo-labels {@code pseudoLabels}, and {@code steps}/{@code losses}
      * cover both rounds.
      */
-    public record Result(FewShotClassifier classifier, int pairs, int steps, float[] losses, int[] pseudoRows, List<String> pseudoLabels) {
+    public record Result(FewShotClassifier classifier, int pairs, int steps, float[] losses, int[] pseudoRows, List<String> pseudoLabels,
+                         int skipped) {
         /** Mean loss over the first {@code k} steps. */
         public double meanFirst(int k) {
             return mean(0, Math.min(k, losses.length));
@@ -251,10 +252,17 @@ public final class SetFit {
             return mean(Math.max(0, losses.length - k), losses.length);
         }
 
+        /** The mean of the finite losses in [from, to) (a skipped step's loss may be NaN). */
         private double mean(int from, int to) {
             double s = 0;
-            for (int i = from; i < to; i++) s += losses[i];
-            return to > from ? s / (to - from) : Double.NaN;
+            int n = 0;
+            for (int i = from; i < to; i++) {
+                if (Float.isFinite(losses[i])) {
+                    s += losses[i];
+                    n++;
+                }
+            }
+            return n > 0 ? s / n : Double.NaN;
         }
     }
 
@@ -347,7 +355,9 @@ public final class SetFit {
         var clf = FewShotClassifier.fit(enc, model, head, headSet.get(0), headSet.get(1), List.of(), seed);
         float[] l = new float[losses.size()];
         for (int i = 0; i < l.length; i++) l[i] = losses.get(i);
-        return new Result(clf, pairs, l.length, l, pseudoRows, pseudoLabels);
+        int skipped = 0;
+        for (float v : l) if (!Float.isFinite(v)) skipped++;
+        return new Result(clf, pairs, l.length, l, pseudoRows, pseudoLabels, skipped);
     }
 
     /** The contrastive training set: {@code texts}/{@code labels}, plus the label names when {@code o.labelNames().train()}. */
@@ -476,7 +486,7 @@ public final class SetFit {
 
     private static void record(List<Float> losses, float loss, int step, Options o) {
         losses.add(loss);
-        checkFinite(loss, step, o);
+        checkDiverged(losses, step, o);
     }
 
     /** Support examples whose class has at least two (the anchors of one round of {@link AnchorPositiveSampler}). */
@@ -510,11 +520,20 @@ public final class SetFit {
         return sim;
     }
 
-    /** Fails fast when training diverged (a NaN/infinite loss), instead of fitting a head on broken embeddings. */
-    private static void checkFinite(float loss, int step, Options o) {
-        if (!Float.isFinite(loss)) {
-            throw new IllegalStateException("setfit diverged: loss " + loss + " at step " + step + " (lr " + o.learningRate()
-                    + "); try a lower --setfit-lr");
+    /** Steps in a row whose loss was not finite (each skipped by the trainer) after which training counts as diverged. */
+    static final int MAX_NON_FINITE_IN_A_ROW = 3;
+
+    /**
+     * A step with a non-finite loss or gradient is skipped by {@link BertTrainer} (the parameters stay finite); an isolated
+     * one is survivable, {@value #MAX_NON_FINITE_IN_A_ROW} in a row mean training diverged: fail fast instead of fitting
+     * a head on broken embeddings.
+     */
+    static void checkDiverged(List<Float> losses, int step, Options o) {
+        int run = 0;
+        for (int i = losses.size() - 1; i >= 0 && !Float.isFinite(losses.get(i)); i--) run++;
+        if (run >= MAX_NON_FINITE_IN_A_ROW) {
+            throw new IllegalStateException("setfit diverged: loss " + losses.get(losses.size() - 1) + " at steps " + (step - run + 1) + "-" + step
+                    + " (lr " + o.learningRate() + "); try a lower --setfit-lr");
         }
     }
 
@@ -552,7 +571,9 @@ public final class SetFit {
                 for (int k = 0; k < b; k++) batch[k] = ids[order[pos + k]];
                 pos += b;
                 losses[step] = MultipleNegativesRankingLoss.trainStep(trainer, batch, batch, MultipleNegativesRankingLoss.DEFAULT_SCALE);
-                checkFinite(losses[step], step + 1, o);
+                var seen = new java.util.ArrayList<Float>();
+                for (int k = Math.max(0, step - MAX_NON_FINITE_IN_A_ROW + 1); k <= step; k++) seen.add(losses[k]);
+                checkDiverged(seen, step + 1, o);
             }
         } finally {
             if (bert.hasLora()) bert.mergeLora();

@@ -27,6 +27,17 @@ class SetFitTest {
     Path tmp;
 
     @Test
+    void isolatedNonFiniteStepsAreSurvivedAndThreeInARowMeanDivergence() {
+        var o = SetFit.Options.defaults();
+        float nan = Float.NaN;
+        // the trainer skips each non-finite step; two in a row are tolerated
+        SetFit.checkDiverged(List.of(1f, nan, 0.9f, nan, nan), 5, o);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> SetFit.checkDiverged(List.of(1f, 0.8f, nan, Float.POSITIVE_INFINITY, nan), 5, o));
+        assertTrue(e.getMessage().contains("setfit diverged: loss NaN at steps 3-5") && e.getMessage().contains("--setfit-lr"), e.getMessage());
+    }
+
+    @Test
     void loraSetFitImprovesSupportSeparationAndRoundTrips() {
         var all = TextDatasets.banking77("train_5");
         var texts = new ArrayList<String>();
