@@ -62,8 +62,8 @@ final class SetFitOptions {
     java.util.List<Integer> checkpoints = java.util.List.of();
 
     @Option(names = "--setfit-ensemble", paramLabel = "N",
-            description = "setfit, eval only: also score an ensemble of N fits per support set (the run's seed, then N-1 derived "
-                    + "seeds), class probabilities averaged, as the row 'setfit ensemble of N'; costs N fits (default: 1 = none)")
+            description = "setfit: N fits from the run's seed and N-1 derived seeds. eval: also score their ensemble (class "
+                    + "probabilities averaged) as the row 'setfit ensemble of N'; fit: needs --setfit-soup. Costs N fits (default: 1 = none)")
     int ensemble = 1;
 
     @Option(names = "--setfit-wise", split = ",", paramLabel = "ALPHA",
@@ -71,8 +71,8 @@ final class SetFitOptions {
                     + "fine-tuned encoder (WiSE-FT), rows 'setfit wise ALPHA'; ALPHA in [0, 1]")
     java.util.List<Double> wise = java.util.List.of();
 
-    @Option(names = "--setfit-soup", description = "setfit, eval only, with --setfit-ensemble N: also score the uniform soup of "
-            + "the N fine-tuned encoders (their weights averaged: one model), row 'setfit soup of N'")
+    @Option(names = "--setfit-soup", description = "setfit, with --setfit-ensemble N: the uniform soup of the N fine-tuned encoders "
+            + "(their weights averaged: one model, head fitted on it). fit: saves it; eval: scores it as the row 'setfit soup of N'")
     boolean soup;
 
     @Option(names = "--setfit-selection-split", paramLabel = "SPLIT",

@@ -1,5 +1,6 @@
 package dev.polymath.text.bert;
 
+import dev.polymath.nn.Scalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -267,7 +268,7 @@ public final class BertModel implements AutoCloseable {
             NDArray scores = q.matMul(k);
             q.close();
             k.close();
-            scores = closing(scores, scores.mul(scale));
+            scores = closing(scores, Scalars.mul(scores, scale));
             scores = closing(scores, scores.add(bias));
             NDArray probs = closing(scores, scores.softmax(-1));
             probs = closing(probs, dropout(probs, config.attentionDropout(), training));
@@ -334,7 +335,7 @@ public final class BertModel implements AutoCloseable {
                 sum = masked.sum(new int[] {1});
             }
             x.close();
-            try (NDArray count = mask.sum(new int[] {1}, true); NDArray floor = count.maximum(1e-9f)) {
+            try (NDArray count = mask.sum(new int[] {1}, true); NDArray floor = Scalars.maximum(count, 1e-9f)) {
                 v = closing(sum, sum.div(floor));
             }
         }
@@ -390,7 +391,7 @@ public final class BertModel implements AutoCloseable {
         Adapter a = lora.get(module);
         if (a != null) {
             NDArray low = closing(Linear.linear(x, a.a()).singletonOrThrow(), down -> Linear.linear(down, a.b()).singletonOrThrow());
-            NDArray scaled = closing(low, low.mul(a.scale()));
+            NDArray scaled = closing(low, Scalars.mul(low, a.scale()));
             y = closing(y, y.add(scaled));
             scaled.close();
         }

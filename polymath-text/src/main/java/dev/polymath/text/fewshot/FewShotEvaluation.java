@@ -474,7 +474,7 @@ public final class FewShotEvaluation {
                           ProbabilityAverage testAvg, ProbabilityAverage selAvg, java.util.Map<String, List<Double>> extraRows,
                           List<dev.polymath.text.bert.BertWeights> weights) {
         for (int m = 1; m < setFitEnsemble; m++) {
-            long memberSeed = Seeds.mix(seed, "setfit-ensemble-" + m);
+            long memberSeed = SetFit.memberSeed(seed, m);
             try (var enc = dev.polymath.text.bert.BertSentenceEncoder.open(start, setFitSettings)) {
                 long t0 = System.nanoTime();
                 var clf = SetFit.fit(enc, model, texts, labels, pool, setFitOptions.withPretrainSteps(0), memberSeed).classifier();

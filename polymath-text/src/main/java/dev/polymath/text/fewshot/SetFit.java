@@ -360,6 +360,49 @@ public final class SetFit {
         return new Result(clf, pairs, l.length, l, pseudoRows, pseudoLabels, skipped);
     }
 
+    /** The seed of member {@code m} (0-based) of an ensemble or soup of fits: member 0 uses the run's seed. */
+    public static long memberSeed(long seed, int m) {
+        return m == 0 ? seed : Seeds.mix(seed, "setfit-ensemble-" + m);
+    }
+
+    /** A uniform model soup: the classifier, the encoder with the averaged weights (owned by the caller: close it), and each member's fit. */
+    public record Soup(FewShotClassifier classifier, BertSentenceEncoder encoder, List<Result> members) {}
+
+    /**
+     * A uniform model soup (Wortsman et al. 2022) of {@code n} fits: each member fine-tunes a fresh encoder from
+     * {@code start} with seed {@link #memberSeed}, their weights are averaged into one encoder (all start from the same
+     * model, so they stay in one basin), and the head is fitted on the support set (plus the label names with
+     * {@link LabelNames#TRAIN_AND_HEAD}) under the averaged encoder. One model, as cheap to run as one fit, where an
+     * ensemble of {@code n} would run {@code n} encoders. {@code listener} sees every member's steps.
+     */
+    public static Soup fitSoup(BertSource start, EncoderSettings settings, String model, List<String> texts, List<String> labels,
+                               List<String> pool, Options o, int n, long seed, StepListener listener) {
+        if (n < 2) throw new IllegalArgumentException("a soup needs at least 2 members, got " + n);
+        var weights = new java.util.ArrayList<dev.polymath.text.bert.BertWeights>();
+        var results = new java.util.ArrayList<Result>();
+        for (int m = 0; m < n; m++) {
+            try (var enc = BertSentenceEncoder.open(start, settings)) {
+                results.add(fit(enc, model, texts, labels, pool, o, memberSeed(seed, m), listener));
+                weights.add(enc.model().exportWeights());
+            }
+        }
+        double[] w = new double[n];
+        java.util.Arrays.fill(w, 1.0 / n);
+        var soup = dev.polymath.text.bert.BertWeights.linear(weights, w, "soup of " + n);
+        weights.clear();
+        var src = new BertSource(start.name() + "+soup-of-" + n, start.config(), soup, start.tokenizerJson(), start.tokenizerLabel(),
+                start.defaultMaxLength());
+        var enc = BertSentenceEncoder.open(src, settings);
+        try {
+            var xy = headSet(texts, labels, o.labelNames());
+            var clf = FewShotClassifier.fit(enc, model, FewShotMethods.get(o.head()), xy.get(0), xy.get(1), List.of(), seed);
+            return new Soup(clf, enc, List.copyOf(results));
+        } catch (RuntimeException e) {
+            enc.close();
+            throw e;
+        }
+    }
+
     /** The contrastive training set: {@code texts}/{@code labels}, plus the label names when {@code o.labelNames().train()}. */
     static List<List<String>> trainingSet(List<String> texts, List<String> labels, Options o) {
         return o.labelNames().train() ? withLabelNames(texts, labels) : List.of(texts, labels);
