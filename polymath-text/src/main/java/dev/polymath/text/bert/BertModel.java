@@ -279,21 +279,22 @@ public final class BertModel implements AutoCloseable {
                 ctx = closing(ctx, perm.reshape(batch, seq, h));
             }
             NDArray attn = closing(ctx, linear(ctx, pre + "attention.output.dense", p, bf16));
-            attn = closing(attn, dropout(attn, config.hiddenDropout(), training));
-            attn = closing(attn, attn.add(x));
-            x.close();
-            x = closing(attn, LayerNorm.layerNorm(attn, hShape, p.apply(pre + "attention.output.LayerNorm.weight"),
-                    p.apply(pre + "attention.output.LayerNorm.bias"), eps).singletonOrThrow());
+            x = dropoutAddNorm(attn, x, pre + "attention.output.LayerNorm", p, training);
             NDArray inter = closing(linear(x, pre + "intermediate.dense", p, bf16), Activation::gelu);
             NDArray out = closing(inter, linear(inter, pre + "output.dense", p, bf16));
-            out = closing(out, dropout(out, config.hiddenDropout(), training));
-            out = closing(out, out.add(x));
-            x.close();
-            x = closing(out, LayerNorm.layerNorm(out, hShape, p.apply(pre + "output.LayerNorm.weight"),
-                    p.apply(pre + "output.LayerNorm.bias"), eps).singletonOrThrow());
+            x = dropoutAddNorm(out, x, pre + "output.LayerNorm", p, training);
         }
         bias.close();
         return x;
+    }
+
+    /** {@code LayerNorm(dropout(branch) + residual)} with the LayerNorm {@code norm}; {@code branch} and {@code residual} are closed. */
+    private NDArray dropoutAddNorm(NDArray branch, NDArray residual, String norm, Function<String, NDArray> p, boolean training) {
+        NDArray y = closing(branch, dropout(branch, config.hiddenDropout(), training));
+        y = closing(y, y.add(residual));
+        residual.close();
+        return closing(y, LayerNorm.layerNorm(y, new Shape(config.hiddenSize()), p.apply(norm + ".weight"), p.apply(norm + ".bias"),
+                (float) config.layerNormEps()).singletonOrThrow());
     }
 
     /** {@code a} [batch, seq, heads x d] as [batch, seq, heads, d] permuted to {@code axes} (the reshaped view is closed). */
