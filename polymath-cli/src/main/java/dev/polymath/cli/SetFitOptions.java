@@ -66,6 +66,14 @@ final class SetFitOptions {
                     + "probabilities averaged) as the row 'setfit ensemble of N'; fit: needs --setfit-soup. Costs N fits (default: 1 = none)")
     int ensemble = 1;
 
+    @Option(names = "--setfit-scale", paramLabel = "S",
+            description = "setfit: similarity scale (inverse temperature) of the mnr losses (default: 20, sentence-transformers')")
+    Float scale;
+
+    @Option(names = "--setfit-freeze-below", paramLabel = "K",
+            description = "setfit, full fine-tuning: keep the embeddings and the first K encoder layers frozen (default: 0 = train all)")
+    Integer freezeBelow;
+
     @Option(names = "--setfit-wise", split = ",", paramLabel = "ALPHA",
             description = "setfit, eval only: also score weight-space interpolations start + ALPHA x (fine-tuned - start) of each "
                     + "fine-tuned encoder (WiSE-FT), rows 'setfit wise ALPHA'; ALPHA in [0, 1]")
@@ -120,6 +128,8 @@ final class SetFitOptions {
         if (soup && ensemble < 2) throw new IllegalArgumentException("--setfit-soup averages the members of an ensemble: it needs --setfit-ensemble N >= 2, got " + ensemble);
         if (labelNames != null) o = o.withLabelNames(SetFit.LabelNames.parse(labelNames));
         if (warmup != null) o = o.withWarmup(warmup);
+        if (scale != null) o = o.withScale(scale);
+        if (freezeBelow != null) o = o.withFreezeBelow(freezeBelow);
         return steps != null ? o.withMaxSteps(steps) : o;
     }
 

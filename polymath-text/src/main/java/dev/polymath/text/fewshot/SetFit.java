@@ -158,10 +158,13 @@ public final class SetFit {
      * @param warmup        0: a constant learning rate; in (0, 1): that fraction of each round's steps warms the rate up
      *                      linearly from 0, then it decays linearly to 0 at the round's last step (sentence-transformers'
      *                      {@code WarmupLinear}); step k of a longer run is then no longer a k-step run
+     * @param scale         the similarity scale (inverse temperature) of the {@code MNR} losses; sentence-transformers' 20
+     * @param freezeBelow   full fine-tuning only: the embeddings and the first {@code freezeBelow} layers stay frozen
+     *                      (0 = train every layer)
      */
     public record Options(int maxPairs, int maxSteps, int batchSize, double learningRate, int loraRank, String head, Loss loss,
                           int pretrainSteps, double epochs, Batching batching, SelfTraining selfTraining, LabelNames labelNames,
-                          double warmup) {
+                          double warmup, float scale, int freezeBelow) {
         public Options {
             if (maxPairs < 2) throw new IllegalArgumentException("maxPairs must be >= 2");
             if (maxSteps < 0) throw new IllegalArgumentException("maxSteps must be >= 0");
@@ -177,12 +180,16 @@ public final class SetFit {
             if (selfTraining == null) throw new IllegalArgumentException("selfTraining must be given (SelfTraining.OFF for none)");
             if (labelNames == null) throw new IllegalArgumentException("labelNames must be given (LabelNames.OFF for none)");
             if (!(warmup >= 0 && warmup < 1)) throw new IllegalArgumentException("warmup must be in [0, 1), got " + warmup);
+            if (!(scale > 0) || Float.isInfinite(scale)) throw new IllegalArgumentException("the MNR similarity scale must be > 0 and finite, got " + scale);
+            if (freezeBelow < 0) throw new IllegalArgumentException("layers to freeze must be >= 0, got " + freezeBelow);
+            if (freezeBelow > 0 && loraRank > 0) throw new IllegalArgumentException("freezing the lower layers is for full fine-tuning; LoRA (rank " + loraRank + ") already freezes every base weight");
         }
 
         /** As the canonical constructor without self-training or label names. */
         public Options(int maxPairs, int maxSteps, int batchSize, double learningRate, int loraRank, String head, Loss loss,
                        int pretrainSteps, double epochs, Batching batching) {
-            this(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, SelfTraining.OFF, LabelNames.OFF, 0);
+            this(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, SelfTraining.OFF, LabelNames.OFF, 0,
+                    MultipleNegativesRankingLoss.DEFAULT_SCALE, 0);
         }
 
         /** The learning rate of 1-based step {@code step} of a round of {@code steps} ({@link #warmup}). */
@@ -219,20 +226,22 @@ public final class SetFit {
         }
 
         /** Exactly {@code v} supervised steps (clears {@link #epochs}). */
-        public Options withMaxSteps(int v) { return new Options(maxPairs, v, batchSize, learningRate, loraRank, head, loss, pretrainSteps, 0, batching, selfTraining, labelNames, warmup); }
-        public Options withMaxPairs(int v) { return new Options(v, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup); }
-        public Options withBatchSize(int v) { return new Options(maxPairs, maxSteps, v, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup); }
-        public Options withLearningRate(double v) { return new Options(maxPairs, maxSteps, batchSize, v, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup); }
-        public Options withLoraRank(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, v, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup); }
-        public Options withHead(String v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, v, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup); }
-        public Options withLoss(Loss v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, v, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup); }
+        public Options withMaxSteps(int v) { return new Options(maxPairs, v, batchSize, learningRate, loraRank, head, loss, pretrainSteps, 0, batching, selfTraining, labelNames, warmup, scale, freezeBelow); }
+        public Options withMaxPairs(int v) { return new Options(v, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup, scale, freezeBelow); }
+        public Options withBatchSize(int v) { return new Options(maxPairs, maxSteps, v, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup, scale, freezeBelow); }
+        public Options withLearningRate(double v) { return new Options(maxPairs, maxSteps, batchSize, v, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup, scale, freezeBelow); }
+        public Options withLoraRank(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, v, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup, scale, freezeBelow); }
+        public Options withHead(String v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, v, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup, scale, freezeBelow); }
+        public Options withLoss(Loss v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, v, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup, scale, freezeBelow); }
         /** Steps by {@link #stepsFor} from {@code v} epochs (0: back to {@code maxSteps}). */
-        public Options withEpochs(double v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, v, batching, selfTraining, labelNames, warmup); }
-        public Options withBatching(Batching v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, v, selfTraining, labelNames, warmup); }
-        public Options withSelfTraining(SelfTraining v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, v, labelNames, warmup); }
-        public Options withLabelNames(LabelNames v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, v, warmup); }
-        public Options withWarmup(double v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, v); }
-        public Options withPretrainSteps(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, v, epochs, batching, selfTraining, labelNames, warmup); }
+        public Options withEpochs(double v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, v, batching, selfTraining, labelNames, warmup, scale, freezeBelow); }
+        public Options withBatching(Batching v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, v, selfTraining, labelNames, warmup, scale, freezeBelow); }
+        public Options withSelfTraining(SelfTraining v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, v, labelNames, warmup, scale, freezeBelow); }
+        public Options withLabelNames(LabelNames v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, v, warmup, scale, freezeBelow); }
+        public Options withWarmup(double v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, v, scale, freezeBelow); }
+        public Options withScale(float v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup, v, freezeBelow); }
+        public Options withFreezeBelow(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup, scale, v); }
+        public Options withPretrainSteps(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, v, epochs, batching, selfTraining, labelNames, warmup, scale, freezeBelow); }
     }
 
     /**
@@ -462,6 +471,7 @@ public final class SetFit {
         long[][] ids = enc.tokenize(texts);
         BertModel bert = enc.model();
         if (o.loraRank() > 0) bert.enableLora(LoraConfig.all(o.loraRank(), offset == 0 ? seed : Seeds.mix(seed, offset)));
+        if (o.freezeBelow() > 0) bert.freezeBelow(o.freezeBelow());
         int done = 0;
         try (var trainer = new BertTrainer(bert, BertTrainer.Options.defaults().withLearningRate(o.learningRate()))) {
             trainer.seed((int) seed);
@@ -500,8 +510,7 @@ public final class SetFit {
                     float loss;
                     schedule(trainer, o, done + 1, batches.size());
                     if (o.loss() == Loss.MNR || o.loss() == Loss.MNR_SYMMETRIC) {
-                        loss = MultipleNegativesRankingLoss.trainStep(trainer, a, c, MultipleNegativesRankingLoss.DEFAULT_SCALE,
-                                o.loss() == Loss.MNR_SYMMETRIC);
+                        loss = MultipleNegativesRankingLoss.trainStep(trainer, a, c, o.scale(), o.loss() == Loss.MNR_SYMMETRIC);
                     } else {
                         long[][] all = new long[2 * b][];
                         int[] lab = new int[2 * b];
@@ -518,6 +527,7 @@ public final class SetFit {
             }
         } finally {
             if (bert.hasLora()) bert.mergeLora();
+            if (o.freezeBelow() > 0) bert.unfreeze(n -> true);
         }
         return o.loss() == Loss.COSINE ? pairs.size() : batches.stream().mapToInt(b -> b.length).sum();
     }
