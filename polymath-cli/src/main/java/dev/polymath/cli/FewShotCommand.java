@@ -91,15 +91,34 @@ final class FewShotCommand implements Runnable {
             List<String> poolTexts = pool == null ? List.of() : TextDatasets.texts(pool);
             if (FewShotMethods.isSetFit(method)) {
                 var src = SetFitOptions.source(encoder);
-                try (var enc = BertSentenceEncoder.open(src, SetFitOptions.settings(encoder))) {
-                    long t0 = System.nanoTime();
-                    var r = SetFit.fit(enc, encoder.model, texts, labels, poolTexts, setfit.options(), seed);
-                    double ms = (System.nanoTime() - t0) / 1e6;
-                    SetFit.save(r.classifier(), enc, src, out);
-                    if (r.pseudoRows().length > 0) System.out.printf(Locale.ROOT, "self-training: %d pseudo-labelled pool texts%n", r.pseudoRows().length);
-                    System.out.printf(Locale.ROOT, "fitted setfit (%d pairs, %d steps, loss %.4f -> %.4f, head %s) on %d examples of %d labels in %.0f ms; "
-                                    + "saved with its fine-tuned encoder to %s%n", r.pairs(), r.steps(), r.meanFirst(10), r.meanLast(10),
-                            setfit.options().head(), texts.size(), r.classifier().labels().size(), ms, out);
+                var o = setfit.options();
+                if (setfit.ensemble > 1 && !setfit.soup) {
+                    throw new IllegalArgumentException("--setfit-ensemble " + setfit.ensemble + ": an ensemble of fine-tuned encoders cannot be saved as one "
+                            + "classifier; add --setfit-soup to save the uniform soup of the " + setfit.ensemble + " fits (their weights averaged)");
+                }
+                long t0 = System.nanoTime();
+                // the step count depends on the support set (epochs) and self-training: shown without a total
+                try (var progress = dev.polymath.core.run.Progress.builder("setfit").unit("steps").build()) {
+                    SetFit.StepListener show = (step, stepTexts, stepLabels) -> progress.set(step);
+                    if (setfit.soup) {
+                        var soup = SetFit.fitSoup(src, SetFitOptions.settings(encoder), encoder.model, texts, labels, poolTexts, o, setfit.ensemble, seed, show);
+                        try (var enc = soup.encoder()) {
+                            double ms = (System.nanoTime() - t0) / 1e6;
+                            SetFit.save(soup.classifier(), enc, src, out);
+                            for (int m = 0; m < soup.members().size(); m++) report("member " + (m + 1) + ": ", soup.members().get(m), o, texts.size());
+                            System.out.printf(Locale.ROOT, "fitted a soup of %d setfit fits (weights averaged, head %s) on %d examples of %d labels in %.0f ms; "
+                                    + "saved with its encoder to %s%n", soup.members().size(), o.head(), texts.size(), soup.classifier().labels().size(), ms, out);
+                        }
+                        return 0;
+                    }
+                    try (var enc = BertSentenceEncoder.open(src, SetFitOptions.settings(encoder))) {
+                        var r = SetFit.fit(enc, encoder.model, texts, labels, poolTexts, o, seed, show);
+                        double ms = (System.nanoTime() - t0) / 1e6;
+                        SetFit.save(r.classifier(), enc, src, out);
+                        report("", r, o, texts.size());
+                        System.out.printf(Locale.ROOT, "fitted setfit on %d examples of %d labels in %.0f ms; saved with its fine-tuned encoder to %s%n",
+                                texts.size(), r.classifier().labels().size(), ms, out);
+                    }
                 }
                 return 0;
             }
@@ -116,6 +135,14 @@ final class FewShotCommand implements Runnable {
             }
             return 0;
         }
+    }
+
+    /** One SetFit fit's training summary on standard output. */
+    static void report(String prefix, SetFit.Result r, SetFit.Options o, int examples) {
+        if (r.skipped() > 0) System.err.printf(Locale.ROOT, "setfit: %s%d step(s) skipped: loss not finite%n", prefix, r.skipped());
+        if (r.pseudoRows().length > 0) System.out.printf(Locale.ROOT, "%sself-training: %d pseudo-labelled pool texts%n", prefix, r.pseudoRows().length);
+        System.out.printf(Locale.ROOT, "%ssetfit trained (%d pairs, %d steps, loss %.4f -> %.4f, head %s)%n", prefix, r.pairs(), r.steps(),
+                r.meanFirst(10), r.meanLast(10), o.head());
     }
 
     @Command(name = "predict", description = "Predict labels with a saved classifier; prints text<TAB>label<TAB>probability.")
@@ -217,7 +244,7 @@ final class FewShotCommand implements Runnable {
                 if (methods.stream().anyMatch(FewShotMethods::isSetFit)) {
                     eval.withSetFit(SetFitOptions.source(encoder), SetFitOptions.settings(encoder), setfit.options())
                             .withSetFitCheckpoints(setfit.checkpoints).withSetFitSelectionSplit(setfit.selectionSplit)
-                            .withSetFitEnsemble(setfit.ensemble);
+                            .withSetFitEnsemble(setfit.ensemble).withSetFitWise(setfit.wise).withSetFitSoup(setfit.soup);
                 }
                 if (methods.contains("meta")) eval.withMeta(meta.train(t, enc, seed, line -> System.err.println("fewshot: " + line)));
                 var rows = eval.run(methods, shots, draws, seed);

@@ -62,9 +62,26 @@ final class SetFitOptions {
     java.util.List<Integer> checkpoints = java.util.List.of();
 
     @Option(names = "--setfit-ensemble", paramLabel = "N",
-            description = "setfit, eval only: also score an ensemble of N fits per support set (the run's seed, then N-1 derived "
-                    + "seeds), class probabilities averaged, as the row 'setfit ensemble of N'; costs N fits (default: 1 = none)")
+            description = "setfit: N fits from the run's seed and N-1 derived seeds. eval: also score their ensemble (class "
+                    + "probabilities averaged) as the row 'setfit ensemble of N'; fit: needs --setfit-soup. Costs N fits (default: 1 = none)")
     int ensemble = 1;
+
+    @Option(names = "--setfit-scale", paramLabel = "S",
+            description = "setfit: similarity scale (inverse temperature) of the mnr losses (default: 20, sentence-transformers')")
+    Float scale;
+
+    @Option(names = "--setfit-freeze-below", paramLabel = "K",
+            description = "setfit, full fine-tuning: keep the embeddings and the first K encoder layers frozen (default: 0 = train all)")
+    Integer freezeBelow;
+
+    @Option(names = "--setfit-wise", split = ",", paramLabel = "ALPHA",
+            description = "setfit, eval only: also score weight-space interpolations start + ALPHA x (fine-tuned - start) of each "
+                    + "fine-tuned encoder (WiSE-FT), rows 'setfit wise ALPHA'; ALPHA in [0, 1]")
+    java.util.List<Double> wise = java.util.List.of();
+
+    @Option(names = "--setfit-soup", description = "setfit, with --setfit-ensemble N: the uniform soup of the N fine-tuned encoders "
+            + "(their weights averaged: one model, head fitted on it). fit: saves it; eval: scores it as the row 'setfit soup of N'")
+    boolean soup;
 
     @Option(names = "--setfit-selection-split", paramLabel = "SPLIT",
             description = "setfit, eval only: also score every setfit model (and checkpoint) on this split, e.g. validation, "
@@ -108,8 +125,11 @@ final class SetFitOptions {
                     selfTrainHeadOnPseudo != null && selfTrainHeadOnPseudo));
             if (!o.selfTraining().on()) throw new IllegalArgumentException("--setfit-selftrain-* options need --setfit-selftrain-per-class > 0");
         }
+        if (soup && ensemble < 2) throw new IllegalArgumentException("--setfit-soup averages the members of an ensemble: it needs --setfit-ensemble N >= 2, got " + ensemble);
         if (labelNames != null) o = o.withLabelNames(SetFit.LabelNames.parse(labelNames));
         if (warmup != null) o = o.withWarmup(warmup);
+        if (scale != null) o = o.withScale(scale);
+        if (freezeBelow != null) o = o.withFreezeBelow(freezeBelow);
         return steps != null ? o.withMaxSteps(steps) : o;
     }
 

@@ -28,6 +28,28 @@ class FewShotSetFitCommandTest {
     }
 
     @Test
+    void aSoupOfFitsIsSavedAsOneClassifierAndAnEnsembleIsRefused(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("soup");
+        var r = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-steps", "2", "--setfit-batch", "8",
+                "--setfit-ensemble", "2", "--setfit-soup", "--encoder-threads", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("member 1: setfit trained (") && r.out().contains("member 2: setfit trained ("), r.out());
+        assertTrue(r.out().contains("fitted a soup of 2 setfit fits"), r.out());
+        Path in = tmp.resolve("in.txt");
+        Files.writeString(in, "my card has not arrived yet\n");
+        var p = MainTest.run("fewshot", "predict", "--model", out.toString(), "--input", in.toString(), "--encoder-threads", "1");
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().startsWith("my card has not arrived yet\tcard_arrival\t"), p.out());
+        var ensemble = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-ensemble", "3",
+                "--encoder-threads", "1", "--out", tmp.resolve("x").toString());
+        assertTrue(ensemble.code() != 0);
+        assertTrue(ensemble.err().contains("add --setfit-soup"), ensemble.err());
+        var lonely = MainTest.run("fewshot", "eval", "--dataset", "banking77", "--methods", "setfit", "--setfit-soup", "--encoder-threads", "1");
+        assertTrue(lonely.code() != 0);
+        assertTrue(lonely.err().contains("--setfit-ensemble N >= 2"), lonely.err());
+    }
+
+    @Test
     void selfTrainingPseudoLabelsThePoolAndNeedsOne(@TempDir Path tmp) throws Exception {
         Path pool = tmp.resolve("pool.txt");
         Files.writeString(pool, "my card still has not come\nwhat is the exchange rate today\nI lost my phone\nhow do I top up by cheque\n");
@@ -36,7 +58,7 @@ class FewShotSetFitCommandTest {
                 "--encoder-threads", "1", "--out", tmp.resolve("st").toString());
         assertEquals(0, r.code(), r.err());
         // threshold 0 and a quota of 4 per class: every one of the 4 pool texts is pseudo-labelled
-        assertTrue(r.out().contains("fitted setfit (") && r.out().contains(" 3 steps,"), r.out());
+        assertTrue(r.out().contains("setfit trained (") && r.out().contains(" 3 steps,"), r.out());
         assertTrue(r.out().contains("self-training: 4 pseudo-labelled pool texts"), r.out());
         var noPool = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-steps", "1",
                 "--setfit-selftrain-per-class", "4", "--encoder-threads", "1", "--out", tmp.resolve("x").toString());
@@ -54,7 +76,7 @@ class FewShotSetFitCommandTest {
                 "--setfit-label-names", "train-and-head", "--setfit-loss", "mnr-symmetric", "--setfit-warmup", "0.5",
                 "--encoder-threads", "1", "--out", tmp.resolve("n").toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("fitted setfit (") && r.out().contains(" 2 steps,"), r.out());
+        assertTrue(r.out().contains("setfit trained (") && r.out().contains(" 2 steps,"), r.out());
         var bad = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-label-names", "names",
                 "--encoder-threads", "1", "--out", tmp.resolve("x").toString());
         assertTrue(bad.code() != 0);

@@ -1,5 +1,6 @@
 package dev.polymath.nn.meta;
 
+import dev.polymath.nn.Scalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -53,7 +54,7 @@ public final class Maml extends MetaAlgorithm {
                 // per-task gradients of each task's own support loss; shared weights broadcast to per-task ones
                 NDList g = learner.differentiableLossGrads(fast, b.xs(), b.ys(), false, 0).grads();
                 NDList next = new NDList(fast.size());
-                for (int i = 0; i < fast.size(); i++) next.add(fast.get(i).sub(g.get(i).mul(config.innerLr())));
+                for (int i = 0; i < fast.size(); i++) next.add(fast.get(i).sub(Scalars.mul(g.get(i), config.innerLr())));
                 fast = next;
             }
             NDArray lq = learner.objective().taskLosses(learner.forward(fast, b.xq()), b.yq()).mean();

@@ -1,5 +1,6 @@
 package dev.polymath.nn.meta;
 
+import dev.polymath.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
@@ -33,10 +34,10 @@ public enum Objective {
         long n = out.getShape().get(1);
         if (this == MSE) {
             long o = out.getShape().get(2);
-            return out.sub(y).mul(2f * scale / (n * o));
+            return Scalars.mul(out.sub(y), 2f * scale / (n * o));
         }
         int classes = (int) out.getShape().get(2);
-        return out.softmax(2).sub(y.oneHot(classes, DataType.FLOAT32)).mul(scale / n);
+        return Scalars.mul(out.softmax(2).sub(y.oneHot(classes, DataType.FLOAT32)), scale / n);
     }
 
     /** Per-task accuracy {@code (T)} for classification; null for regression. */

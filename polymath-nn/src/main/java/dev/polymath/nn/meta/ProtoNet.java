@@ -1,5 +1,6 @@
 package dev.polymath.nn.meta;
 
+import dev.polymath.nn.Scalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -39,7 +40,7 @@ public final class ProtoNet extends MetaAlgorithm {
     public static NDArray squaredDistances(NDArray queries, NDArray protos) {
         NDArray qq = queries.square().sum(new int[] {2}, true);            // (T, Nq, 1)
         NDArray pp = protos.square().sum(new int[] {2}).expandDims(1);     // (T, 1, W)
-        return queries.batchMatMul(protos.transpose(0, 2, 1)).mul(-2).add(qq).add(pp);
+        return Scalars.mul(queries.batchMatMul(protos.transpose(0, 2, 1)), -2f).add(qq).add(pp);
     }
 
     private static int ways(NDArray labels) {

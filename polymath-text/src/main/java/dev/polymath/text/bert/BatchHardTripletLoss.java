@@ -1,5 +1,6 @@
 package dev.polymath.text.bert;
 
+import dev.polymath.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -38,11 +39,11 @@ public final class BatchHardTripletLoss {
         NDArray sameMask = m.create(same, new Shape(n, n)), otherMask = m.create(other, new Shape(n, n));
         NDArray hardestPos = dist.mul(sameMask).max(new int[] {1});
         // non-negatives pushed beyond any distance before the min
-        NDArray hardestNeg = dist.add(otherMask.neg().add(1f).mul(4f)).min(new int[] {1});
-        NDArray l = hardestPos.sub(hardestNeg).add(margin).maximum(0f);
+        NDArray hardestNeg = dist.add(Scalars.mul(otherMask.neg().add(1f), 4f)).min(new int[] {1});
+        NDArray l = Scalars.maximum(hardestPos.sub(hardestNeg).add(margin), 0f);
         // anchors without any negative in the batch would see 4 + ...: drop them
         NDArray hasNeg = otherMask.sum(new int[] {1}).gt(0f).toType(DataType.FLOAT32, false);
-        return l.mul(hasNeg).sum().div(hasNeg.sum().maximum(1f));
+        return l.mul(hasNeg).sum().div(Scalars.maximum(hasNeg.sum(), 1f));
     }
 
     public static float trainStep(BertTrainer trainer, long[][] texts, int[] labels, float margin) {

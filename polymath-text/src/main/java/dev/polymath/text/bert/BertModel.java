@@ -1,5 +1,6 @@
 package dev.polymath.text.bert;
 
+import dev.polymath.nn.Scalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -267,7 +268,7 @@ public final class BertModel implements AutoCloseable {
             NDArray scores = q.matMul(k);
             q.close();
             k.close();
-            scores = closing(scores, scores.mul(scale));
+            scores = closing(scores, Scalars.mul(scores, scale));
             scores = closing(scores, scores.add(bias));
             NDArray probs = closing(scores, scores.softmax(-1));
             probs = closing(probs, dropout(probs, config.attentionDropout(), training));
@@ -278,21 +279,22 @@ public final class BertModel implements AutoCloseable {
                 ctx = closing(ctx, perm.reshape(batch, seq, h));
             }
             NDArray attn = closing(ctx, linear(ctx, pre + "attention.output.dense", p, bf16));
-            attn = closing(attn, dropout(attn, config.hiddenDropout(), training));
-            attn = closing(attn, attn.add(x));
-            x.close();
-            x = closing(attn, LayerNorm.layerNorm(attn, hShape, p.apply(pre + "attention.output.LayerNorm.weight"),
-                    p.apply(pre + "attention.output.LayerNorm.bias"), eps).singletonOrThrow());
+            x = dropoutAddNorm(attn, x, pre + "attention.output.LayerNorm", p, training);
             NDArray inter = closing(linear(x, pre + "intermediate.dense", p, bf16), Activation::gelu);
             NDArray out = closing(inter, linear(inter, pre + "output.dense", p, bf16));
-            out = closing(out, dropout(out, config.hiddenDropout(), training));
-            out = closing(out, out.add(x));
-            x.close();
-            x = closing(out, LayerNorm.layerNorm(out, hShape, p.apply(pre + "output.LayerNorm.weight"),
-                    p.apply(pre + "output.LayerNorm.bias"), eps).singletonOrThrow());
+            x = dropoutAddNorm(out, x, pre + "output.LayerNorm", p, training);
         }
         bias.close();
         return x;
+    }
+
+    /** {@code LayerNorm(dropout(branch) + residual)} with the LayerNorm {@code norm}; {@code branch} and {@code residual} are closed. */
+    private NDArray dropoutAddNorm(NDArray branch, NDArray residual, String norm, Function<String, NDArray> p, boolean training) {
+        NDArray y = closing(branch, dropout(branch, config.hiddenDropout(), training));
+        y = closing(y, y.add(residual));
+        residual.close();
+        return closing(y, LayerNorm.layerNorm(y, new Shape(config.hiddenSize()), p.apply(norm + ".weight"), p.apply(norm + ".bias"),
+                (float) config.layerNormEps()).singletonOrThrow());
     }
 
     /** {@code a} [batch, seq, heads x d] as [batch, seq, heads, d] permuted to {@code axes} (the reshaped view is closed). */
@@ -334,7 +336,7 @@ public final class BertModel implements AutoCloseable {
                 sum = masked.sum(new int[] {1});
             }
             x.close();
-            try (NDArray count = mask.sum(new int[] {1}, true); NDArray floor = count.maximum(1e-9f)) {
+            try (NDArray count = mask.sum(new int[] {1}, true); NDArray floor = Scalars.maximum(count, 1e-9f)) {
                 v = closing(sum, sum.div(floor));
             }
         }
@@ -390,7 +392,7 @@ public final class BertModel implements AutoCloseable {
         Adapter a = lora.get(module);
         if (a != null) {
             NDArray low = closing(Linear.linear(x, a.a()).singletonOrThrow(), down -> Linear.linear(down, a.b()).singletonOrThrow());
-            NDArray scaled = closing(low, low.mul(a.scale()));
+            NDArray scaled = closing(low, Scalars.mul(low, a.scale()));
             y = closing(y, y.add(scaled));
             scaled.close();
         }

@@ -54,8 +54,11 @@ public final class BertTrainer implements AutoCloseable {
         NDArray compute(BertModel.Step step);
     }
 
-    /** What one step did. */
-    public record StepResult(float loss, double gradNorm) {}
+    /**
+     * What one step did; {@code skipped}: the loss or the gradient was not finite, so the parameters and the optimizer
+     * state were left as they were (as PyTorch's GradScaler skips an overflowing step) and the gradients were dropped.
+     */
+    public record StepResult(float loss, double gradNorm, boolean skipped) {}
 
     private final BertModel model;
     private final Engine engine;
@@ -63,6 +66,7 @@ public final class BertTrainer implements AutoCloseable {
     private final Map<String, NDArray[]> moments = new LinkedHashMap<>();
     private Options options;
     private long steps;
+    private long skipped;
 
     public BertTrainer(BertModel model, Options options) {
         this.model = model;
@@ -82,7 +86,11 @@ public final class BertTrainer implements AutoCloseable {
     /** Changes the options (e.g. the learning rate of a schedule) for the next steps; the moments are kept. */
     public void setOptions(Options o) { this.options = o; }
 
+    /** Optimizer updates made (skipped steps not counted). */
     public long steps() { return steps; }
+
+    /** Steps skipped so far because their loss or gradient was not finite. */
+    public long skipped() { return skipped; }
 
     /** One optimization step; returns the loss (before the update) and the global gradient norm (before clipping). */
     public StepResult step(Loss loss) {
@@ -111,12 +119,33 @@ public final class BertTrainer implements AutoCloseable {
                 value = l.toFloatArray()[0];
             }
             try (GradMode g = GradMode.off()) {
-                norm = update(trainable);
+                norm = gradNorm(trainable);
+                if (!Float.isFinite(value) || !Double.isFinite(norm)) {
+                    // one non-finite entry would turn every parameter it reaches into NaN through AdamW's moments
+                    for (NDArray p : trainable.values()) JniUtils.zeroGrad((PtNDArray) p);
+                    skipped++;
+                    return new StepResult(value, norm, true);
+                }
+                update(trainable, norm);
             }
         }
         steps++;
         model.bumpVersion();
-        return new StepResult(value, norm);
+        return new StepResult(value, norm, false);
+    }
+
+    /** The global L2 norm of the gradients, summed in float64: a float32 sum of squares overflows long before the norm. */
+    private static double gradNorm(Map<String, NDArray> trainable) {
+        double sq = 0;
+        for (NDArray p : trainable.values()) {
+            try (NDArray g = p.getGradient()) {
+                if (g == null) continue;
+                try (NDArray g64 = g.toType(ai.djl.ndarray.types.DataType.FLOAT64, true); NDArray s2 = g64.square(); NDArray sum = s2.sum()) {
+                    sq += sum.getDouble();
+                }
+            }
+        }
+        return Math.sqrt(sq);
     }
 
     /**
@@ -124,21 +153,12 @@ public final class BertTrainer implements AutoCloseable {
      * would otherwise hold ~6 parameter-sized temporaries for every parameter until the step ends (for full
      * fine-tuning of MiniLM, over half a gigabyte of native memory per step, on top of the gradients).
      */
-    private double update(Map<String, NDArray> trainable) {
+    private void update(Map<String, NDArray> trainable, double norm) {
         var grads = new LinkedHashMap<String, NDArray>();
-        double sq = 0;
         for (var e : trainable.entrySet()) {
             NDArray g = e.getValue().getGradient();
-            if (g == null) continue;
-            grads.put(e.getKey(), g);
-            if (options.maxGradNorm() > 0) {
-                // in double: a float32 sum of squares overflows to infinity long before the norm itself would
-                try (NDArray g64 = g.toType(ai.djl.ndarray.types.DataType.FLOAT64, true); NDArray s2 = g64.square(); NDArray sum = s2.sum()) {
-                    sq += sum.getDouble();
-                }
-            }
+            if (g != null) grads.put(e.getKey(), g);
         }
-        double norm = Math.sqrt(sq);
         float clip = 1f;
         if (options.maxGradNorm() > 0 && norm > options.maxGradNorm()) clip = (float) (options.maxGradNorm() / (norm + 1e-6));
         long t = steps + 1;
@@ -167,7 +187,6 @@ public final class BertTrainer implements AutoCloseable {
             JniUtils.zeroGrad((PtNDArray) p);
             g.close();
         }
-        return norm;
     }
 
     @Override

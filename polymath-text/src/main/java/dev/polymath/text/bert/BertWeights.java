@@ -86,6 +86,35 @@ public final class BertWeights {
     }
 
     /**
+     * The weighted sum {@code sum_i w_i models_i}, tensor by tensor (float64 accumulation): with weights {1 - a, a} over
+     * (pretrained, fine-tuned) it is WiSE-FT's interpolation (Wortsman et al. 2022), with equal weights summing to 1 a
+     * uniform model soup. The tensors are the first model's; every other model must hold each of them with its shape (the message
+     * names the first that does not); tensors only the others hold are dropped.
+     */
+    public static BertWeights linear(List<BertWeights> models, double[] w, String label) {
+        if (models.isEmpty() || models.size() != w.length) throw new IllegalArgumentException(models.size() + " models but " + w.length + " weights");
+        var out = new LinkedHashMap<String, Tensor>();
+        for (var e : models.get(0).tensors().entrySet()) {
+            String name = e.getKey();
+            long[] shape = e.getValue().shape();
+            double[] acc = new double[e.getValue().data().length];
+            for (int m = 0; m < models.size(); m++) {
+                Tensor t = models.get(m).get(name);
+                if (t == null || !Arrays.equals(t.shape(), shape)) {
+                    throw new IllegalArgumentException("tensor '" + name + "' of " + models.get(m).label() + " is "
+                            + (t == null ? "missing" : Arrays.toString(t.shape())) + ", expected " + Arrays.toString(shape));
+                }
+                float[] d = t.data();
+                for (int i = 0; i < acc.length; i++) acc[i] += w[m] * d[i];
+            }
+            float[] f = new float[acc.length];
+            for (int i = 0; i < f.length; i++) f[i] = (float) acc[i];
+            out.put(name, new Tensor(shape, f));
+        }
+        return new BertWeights(out, label);
+    }
+
+    /**
      * Checks the tensors against {@code c}: every expected tensor is present with its shape, optional ones have
      * theirs, and there is nothing else. The message lists every problem, naming tensors and the file.
      */

@@ -1,5 +1,6 @@
 package dev.polymath.text.bert;
 
+import dev.polymath.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -28,7 +29,7 @@ public final class CosinePairLoss {
         NDArray u = emb.get(new NDIndex("0:" + n));
         NDArray v = emb.get(new NDIndex(n + ":" + 2 * n));
         NDArray cos = u.mul(v).sum(new int[] {1})
-                .div(u.norm(new int[] {1}).mul(v.norm(new int[] {1})).maximum(1e-8f));
+                .div(Scalars.maximum(u.norm(new int[] {1}).mul(v.norm(new int[] {1})), 1e-8f));
         NDArray y = step.manager().create(targets, new Shape(n));
         return cos.sub(y).square().mean();
     }

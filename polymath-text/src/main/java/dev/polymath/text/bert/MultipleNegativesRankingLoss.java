@@ -1,5 +1,6 @@
 package dev.polymath.text.bert;
 
+import dev.polymath.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 
@@ -36,10 +37,10 @@ public final class MultipleNegativesRankingLoss {
     /** The loss of L2-normalized anchor and positive embeddings [n, d]. */
     public static NDArray fromEmbeddings(NDArray a, NDArray p, float scale) {
         long n = a.getShape().get(0);
-        NDArray logits = a.matMul(p.transpose()).mul(scale);
+        NDArray logits = Scalars.mul(a.matMul(p.transpose()), scale);
         NDArray logp = logits.logSoftmax(1);
         NDArray diag = logp.mul(a.getManager().eye((int) n)).sum();
-        return diag.neg().div(n);
+        return Scalars.div(diag.neg(), n);
     }
 
     /**
@@ -48,7 +49,7 @@ public final class MultipleNegativesRankingLoss {
      * among the batch's anchors), so both sides of a pair get in-batch negatives.
      */
     public static NDArray symmetricFromEmbeddings(NDArray a, NDArray p, float scale) {
-        return fromEmbeddings(a, p, scale).add(fromEmbeddings(p, a, scale)).div(2);
+        return Scalars.div(fromEmbeddings(a, p, scale).add(fromEmbeddings(p, a, scale)), 2f);
     }
 
     /** One AdamW step; returns the loss before the update. */

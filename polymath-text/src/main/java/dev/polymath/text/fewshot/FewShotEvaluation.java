@@ -57,6 +57,8 @@ public final class FewShotEvaluation {
     private dev.polymath.text.bert.BertSource setFitStart;
     private java.util.SortedSet<Integer> setFitCheckpoints = new java.util.TreeSet<>();
     private int setFitEnsemble = 1;
+    private List<Double> setFitWise = List.of();
+    private boolean setFitSoup;
     private String selectionSplit;
     private boolean fixedSplits = true;
     private List<String> selectionTexts;
@@ -112,6 +114,28 @@ public final class FewShotEvaluation {
     public FewShotEvaluation withSetFitEnsemble(int n) {
         if (n < 1) throw new IllegalArgumentException("setfit ensemble size must be >= 1, got " + n);
         this.setFitEnsemble = n;
+        return this;
+    }
+
+    /**
+     * Also scores weight-space interpolations of each fine-tuned model with its start model (WiSE-FT): for each {@code a}
+     * in {@code alphas}, the encoder {@code start + a (tuned - start)} with a head fitted on the support set, as rows
+     * {@code setfit wise a} (and, with a soup, {@code setfit soup of n wise a}). Costs one embedding of the test (and
+     * selection) texts per value.
+     */
+    public FewShotEvaluation withSetFitWise(java.util.Collection<Double> alphas) {
+        for (double a : alphas) if (!(a >= 0 && a <= 1)) throw new IllegalArgumentException("WiSE-FT alpha must be in [0, 1], got " + a);
+        this.setFitWise = List.copyOf(new java.util.TreeSet<>(alphas));
+        return this;
+    }
+
+    /**
+     * With an ensemble ({@link #withSetFitEnsemble}), also scores the uniform soup of its members: one encoder whose
+     * weights are the mean of the members' fine-tuned weights (all start from the same model), with a head fitted on the
+     * support set, as the row {@code setfit soup of n}. Unlike the ensemble it is one model, as cheap to run as one fit.
+     */
+    public FewShotEvaluation withSetFitSoup(boolean on) {
+        this.setFitSoup = on;
         return this;
     }
 
@@ -393,8 +417,9 @@ public final class FewShotEvaluation {
                         100.0 * right / r.pseudoRows().length));
             }
             long t1 = System.nanoTime() - (long) checkpointNanos[0];
-            log.accept(String.format(java.util.Locale.ROOT, "setfit: %d pairs, %d steps, loss %.4f -> %.4f (first/last 10 steps)",
-                    r.pairs(), r.steps(), r.meanFirst(10), r.meanLast(10)));
+            log.accept(String.format(java.util.Locale.ROOT, "setfit: %d pairs, %d steps, loss %.4f -> %.4f (first/last 10 steps)%s",
+                    r.pairs(), r.steps(), r.meanFirst(10), r.meanLast(10),
+                    r.skipped() > 0 ? "; " + r.skipped() + " step(s) skipped: loss not finite" : ""));
             FloatMatrix testEmb = enc.encode(testTexts);
             List<String> pred = r.classifier().predict(testEmb);
             long t2 = System.nanoTime();
@@ -415,12 +440,30 @@ public final class FewShotEvaluation {
             var alt = FewShotClassifier.fit(enc, model, FewShotMethods.get(other), altTexts, altLabels, List.of(), seed);
             log.accept(String.format(java.util.Locale.ROOT, "setfit: head %s %.2f, head %s %.2f", setFitOptions.head(), acc, other,
                     accuracy(alt.predict(testEmb))));
+            var tuned = !setFitWise.isEmpty() || setFitSoup && setFitEnsemble > 1 ? enc.model().exportWeights() : null;
+            for (double a : setFitWise) {
+                scoreWeights("setfit wise " + a, start, dev.polymath.text.bert.BertWeights.linear(List.of(tuned, start.weights()),
+                        new double[] {a, 1 - a}, "wise " + a), texts, labels, seed, extraRows);
+            }
             if (setFitEnsemble > 1) {
                 var clf = r.classifier();
                 var testAvg = new ProbabilityAverage(clf.labels()).add(clf.predictProba(testEmb), clf.labels());
                 var selAvg = selectionSplit == null ? null
                         : new ProbabilityAverage(clf.labels()).add(clf.predictProba(enc.encode(selectionTexts)), clf.labels());
-                ensemble(start, texts, labels, pool, seed, testAvg, selAvg, extraRows);
+                var members = new ArrayList<dev.polymath.text.bert.BertWeights>();
+                if (tuned != null) members.add(tuned);
+                ensemble(start, texts, labels, pool, seed, testAvg, selAvg, extraRows, setFitSoup ? members : null);
+                if (setFitSoup) {
+                    double[] w = new double[members.size()];
+                    java.util.Arrays.fill(w, 1.0 / w.length);
+                    var soup = dev.polymath.text.bert.BertWeights.linear(members, w, "soup of " + w.length);
+                    String name = "setfit soup of " + w.length;
+                    scoreWeights(name, start, soup, texts, labels, seed, extraRows);
+                    for (double a : setFitWise) {
+                        scoreWeights(name + " wise " + a, start, dev.polymath.text.bert.BertWeights.linear(List.of(soup, start.weights()),
+                                new double[] {a, 1 - a}, name + " wise " + a), texts, labels, seed, extraRows);
+                    }
+                }
             }
             return new double[] {acc, (t1 - t0) / 1e6, (t2 - t1 - checkpointNanos[0]) / 1e6};
         }
@@ -428,13 +471,15 @@ public final class FewShotEvaluation {
 
     /** Members 2..n of the {@code setfit} ensemble, each a fresh fit from {@code start}, added to the averages; scores them. */
     private void ensemble(dev.polymath.text.bert.BertSource start, List<String> texts, List<String> labels, List<String> pool, long seed,
-                          ProbabilityAverage testAvg, ProbabilityAverage selAvg, java.util.Map<String, List<Double>> extraRows) {
+                          ProbabilityAverage testAvg, ProbabilityAverage selAvg, java.util.Map<String, List<Double>> extraRows,
+                          List<dev.polymath.text.bert.BertWeights> weights) {
         for (int m = 1; m < setFitEnsemble; m++) {
-            long memberSeed = Seeds.mix(seed, "setfit-ensemble-" + m);
+            long memberSeed = SetFit.memberSeed(seed, m);
             try (var enc = dev.polymath.text.bert.BertSentenceEncoder.open(start, setFitSettings)) {
                 long t0 = System.nanoTime();
                 var clf = SetFit.fit(enc, model, texts, labels, pool, setFitOptions.withPretrainSteps(0), memberSeed).classifier();
                 double fitS = (System.nanoTime() - t0) / 1e9;
+                if (weights != null) weights.add(enc.model().exportWeights());
                 double[][] p = clf.predictProba(enc.encode(testTexts));
                 testAvg.add(p, clf.labels());
                 String sel = "";
@@ -451,6 +496,26 @@ public final class FewShotEvaluation {
         String name = "setfit ensemble of " + setFitEnsemble;
         extraRows.computeIfAbsent(name, x -> new ArrayList<>()).add(accuracy(testAvg.predict()));
         if (selAvg != null) extraRows.computeIfAbsent(name + " (" + selectionSplit + ")", x -> new ArrayList<>()).add(accuracy(selAvg.predict(), selectionLabels));
+    }
+
+    /** Scores an encoder with {@code weights} (start's architecture and tokenizer) and a head fitted on the support set, as row {@code name}. */
+    private void scoreWeights(String name, dev.polymath.text.bert.BertSource start, dev.polymath.text.bert.BertWeights weights,
+                              List<String> texts, List<String> labels, long seed, java.util.Map<String, List<Double>> extraRows) {
+        var src = new dev.polymath.text.bert.BertSource(start.name() + "+" + weights.label(), start.config(), weights, start.tokenizerJson(),
+                start.tokenizerLabel(), start.defaultMaxLength());
+        try (var enc = dev.polymath.text.bert.BertSentenceEncoder.open(src, setFitSettings)) {
+            var xy = SetFit.headSet(texts, labels, setFitOptions.labelNames());
+            var clf = FewShotClassifier.fit(enc, model, FewShotMethods.get(setFitOptions.head()), xy.get(0), xy.get(1), List.of(), seed);
+            double a = accuracy(clf.predict(enc.encode(testTexts)));
+            extraRows.computeIfAbsent(name, x -> new ArrayList<>()).add(a);
+            String sel = "";
+            if (selectionSplit != null) {
+                double v = accuracy(clf.predict(enc.encode(selectionTexts)), selectionLabels);
+                extraRows.computeIfAbsent(name + " (" + selectionSplit + ")", x -> new ArrayList<>()).add(v);
+                sel = String.format(java.util.Locale.ROOT, ", %s %.2f", selectionSplit, v);
+            }
+            log.accept(String.format(java.util.Locale.ROOT, "%s: head %s %s %.2f%s", name, setFitOptions.head(), testSplit, a, sel));
+        }
     }
 
     private double accuracy(List<String> pred) {

@@ -1,5 +1,6 @@
 package dev.polymath.text.fewshot;
 
+import dev.polymath.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -202,7 +203,7 @@ public record MetaProjection(int inputs, int outputs, float[] weight, float[] bi
 
         @Override
         public NDArray forward(NDList params, NDArray x) {
-            return linear.forward(params, x).normalize(2, -1, 1e-12).mul((float) Math.sqrt(SCALE / 2));
+            return Scalars.mul(linear.forward(params, x).normalize(2, -1, 1e-12), (float) Math.sqrt(SCALE / 2));
         }
     }
 }

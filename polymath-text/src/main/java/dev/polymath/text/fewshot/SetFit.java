@@ -158,10 +158,13 @@ public final class SetFit {
      * @param warmup        0: a constant learning rate; in (0, 1): that fraction of each round's steps warms the rate up
      *                      linearly from 0, then it decays linearly to 0 at the round's last step (sentence-transformers'
      *                      {@code WarmupLinear}); step k of a longer run is then no longer a k-step run
+     * @param scale         the similarity scale (inverse temperature) of the {@code MNR} losses; sentence-transformers' 20
+     * @param freezeBelow   full fine-tuning only: the embeddings and the first {@code freezeBelow} layers stay frozen
+     *                      (0 = train every layer)
      */
     public record Options(int maxPairs, int maxSteps, int batchSize, double learningRate, int loraRank, String head, Loss loss,
                           int pretrainSteps, double epochs, Batching batching, SelfTraining selfTraining, LabelNames labelNames,
-                          double warmup) {
+                          double warmup, float scale, int freezeBelow) {
         public Options {
             if (maxPairs < 2) throw new IllegalArgumentException("maxPairs must be >= 2");
             if (maxSteps < 0) throw new IllegalArgumentException("maxSteps must be >= 0");
@@ -177,12 +180,16 @@ public final class SetFit {
             if (selfTraining == null) throw new IllegalArgumentException("selfTraining must be given (SelfTraining.OFF for none)");
             if (labelNames == null) throw new IllegalArgumentException("labelNames must be given (LabelNames.OFF for none)");
             if (!(warmup >= 0 && warmup < 1)) throw new IllegalArgumentException("warmup must be in [0, 1), got " + warmup);
+            if (!(scale > 0) || Float.isInfinite(scale)) throw new IllegalArgumentException("the MNR similarity scale must be > 0 and finite, got " + scale);
+            if (freezeBelow < 0) throw new IllegalArgumentException("layers to freeze must be >= 0, got " + freezeBelow);
+            if (freezeBelow > 0 && loraRank > 0) throw new IllegalArgumentException("freezing the lower layers is for full fine-tuning; LoRA (rank " + loraRank + ") already freezes every base weight");
         }
 
         /** As the canonical constructor without self-training or label names. */
         public Options(int maxPairs, int maxSteps, int batchSize, double learningRate, int loraRank, String head, Loss loss,
                        int pretrainSteps, double epochs, Batching batching) {
-            this(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, SelfTraining.OFF, LabelNames.OFF, 0);
+            this(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, SelfTraining.OFF, LabelNames.OFF, 0,
+                    MultipleNegativesRankingLoss.DEFAULT_SCALE, 0);
         }
 
         /** The learning rate of 1-based step {@code step} of a round of {@code steps} ({@link #warmup}). */
@@ -219,20 +226,22 @@ public final class SetFit {
         }
 
         /** Exactly {@code v} supervised steps (clears {@link #epochs}). */
-        public Options withMaxSteps(int v) { return new Options(maxPairs, v, batchSize, learningRate, loraRank, head, loss, pretrainSteps, 0, batching, selfTraining, labelNames, warmup); }
-        public Options withMaxPairs(int v) { return new Options(v, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup); }
-        public Options withBatchSize(int v) { return new Options(maxPairs, maxSteps, v, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup); }
-        public Options withLearningRate(double v) { return new Options(maxPairs, maxSteps, batchSize, v, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup); }
-        public Options withLoraRank(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, v, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup); }
-        public Options withHead(String v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, v, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup); }
-        public Options withLoss(Loss v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, v, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup); }
+        public Options withMaxSteps(int v) { return new Options(maxPairs, v, batchSize, learningRate, loraRank, head, loss, pretrainSteps, 0, batching, selfTraining, labelNames, warmup, scale, freezeBelow); }
+        public Options withMaxPairs(int v) { return new Options(v, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup, scale, freezeBelow); }
+        public Options withBatchSize(int v) { return new Options(maxPairs, maxSteps, v, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup, scale, freezeBelow); }
+        public Options withLearningRate(double v) { return new Options(maxPairs, maxSteps, batchSize, v, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup, scale, freezeBelow); }
+        public Options withLoraRank(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, v, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup, scale, freezeBelow); }
+        public Options withHead(String v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, v, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup, scale, freezeBelow); }
+        public Options withLoss(Loss v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, v, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup, scale, freezeBelow); }
         /** Steps by {@link #stepsFor} from {@code v} epochs (0: back to {@code maxSteps}). */
-        public Options withEpochs(double v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, v, batching, selfTraining, labelNames, warmup); }
-        public Options withBatching(Batching v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, v, selfTraining, labelNames, warmup); }
-        public Options withSelfTraining(SelfTraining v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, v, labelNames, warmup); }
-        public Options withLabelNames(LabelNames v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, v, warmup); }
-        public Options withWarmup(double v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, v); }
-        public Options withPretrainSteps(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, v, epochs, batching, selfTraining, labelNames, warmup); }
+        public Options withEpochs(double v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, v, batching, selfTraining, labelNames, warmup, scale, freezeBelow); }
+        public Options withBatching(Batching v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, v, selfTraining, labelNames, warmup, scale, freezeBelow); }
+        public Options withSelfTraining(SelfTraining v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, v, labelNames, warmup, scale, freezeBelow); }
+        public Options withLabelNames(LabelNames v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, v, warmup, scale, freezeBelow); }
+        public Options withWarmup(double v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, v, scale, freezeBelow); }
+        public Options withScale(float v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup, v, freezeBelow); }
+        public Options withFreezeBelow(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, pretrainSteps, epochs, batching, selfTraining, labelNames, warmup, scale, v); }
+        public Options withPretrainSteps(int v) { return new Options(maxPairs, maxSteps, batchSize, learningRate, loraRank, head, loss, v, epochs, batching, selfTraining, labelNames, warmup, scale, freezeBelow); }
     }
 
     /**
@@ -240,7 +249,8 @@ public final class SetFit {
      * pool list given to {@code fit}) that got the pseudo-labels {@code pseudoLabels}, and {@code steps}/{@code losses}
      * cover both rounds.
      */
-    public record Result(FewShotClassifier classifier, int pairs, int steps, float[] losses, int[] pseudoRows, List<String> pseudoLabels) {
+    public record Result(FewShotClassifier classifier, int pairs, int steps, float[] losses, int[] pseudoRows, List<String> pseudoLabels,
+                         int skipped) {
         /** Mean loss over the first {@code k} steps. */
         public double meanFirst(int k) {
             return mean(0, Math.min(k, losses.length));
@@ -251,10 +261,17 @@ public final class SetFit {
             return mean(Math.max(0, losses.length - k), losses.length);
         }
 
+        /** The mean of the finite losses in [from, to) (a skipped step's loss may be NaN). */
         private double mean(int from, int to) {
             double s = 0;
-            for (int i = from; i < to; i++) s += losses[i];
-            return to > from ? s / (to - from) : Double.NaN;
+            int n = 0;
+            for (int i = from; i < to; i++) {
+                if (Float.isFinite(losses[i])) {
+                    s += losses[i];
+                    n++;
+                }
+            }
+            return n > 0 ? s / n : Double.NaN;
         }
     }
 
@@ -347,7 +364,52 @@ public final class SetFit {
         var clf = FewShotClassifier.fit(enc, model, head, headSet.get(0), headSet.get(1), List.of(), seed);
         float[] l = new float[losses.size()];
         for (int i = 0; i < l.length; i++) l[i] = losses.get(i);
-        return new Result(clf, pairs, l.length, l, pseudoRows, pseudoLabels);
+        int skipped = 0;
+        for (float v : l) if (!Float.isFinite(v)) skipped++;
+        return new Result(clf, pairs, l.length, l, pseudoRows, pseudoLabels, skipped);
+    }
+
+    /** The seed of member {@code m} (0-based) of an ensemble or soup of fits: member 0 uses the run's seed. */
+    public static long memberSeed(long seed, int m) {
+        return m == 0 ? seed : Seeds.mix(seed, "setfit-ensemble-" + m);
+    }
+
+    /** A uniform model soup: the classifier, the encoder with the averaged weights (owned by the caller: close it), and each member's fit. */
+    public record Soup(FewShotClassifier classifier, BertSentenceEncoder encoder, List<Result> members) {}
+
+    /**
+     * A uniform model soup (Wortsman et al. 2022) of {@code n} fits: each member fine-tunes a fresh encoder from
+     * {@code start} with seed {@link #memberSeed}, their weights are averaged into one encoder (all start from the same
+     * model, so they stay in one basin), and the head is fitted on the support set (plus the label names with
+     * {@link LabelNames#TRAIN_AND_HEAD}) under the averaged encoder. One model, as cheap to run as one fit, where an
+     * ensemble of {@code n} would run {@code n} encoders. {@code listener} sees every member's steps.
+     */
+    public static Soup fitSoup(BertSource start, EncoderSettings settings, String model, List<String> texts, List<String> labels,
+                               List<String> pool, Options o, int n, long seed, StepListener listener) {
+        if (n < 2) throw new IllegalArgumentException("a soup needs at least 2 members, got " + n);
+        var weights = new java.util.ArrayList<dev.polymath.text.bert.BertWeights>();
+        var results = new java.util.ArrayList<Result>();
+        for (int m = 0; m < n; m++) {
+            try (var enc = BertSentenceEncoder.open(start, settings)) {
+                results.add(fit(enc, model, texts, labels, pool, o, memberSeed(seed, m), listener));
+                weights.add(enc.model().exportWeights());
+            }
+        }
+        double[] w = new double[n];
+        java.util.Arrays.fill(w, 1.0 / n);
+        var soup = dev.polymath.text.bert.BertWeights.linear(weights, w, "soup of " + n);
+        weights.clear();
+        var src = new BertSource(start.name() + "+soup-of-" + n, start.config(), soup, start.tokenizerJson(), start.tokenizerLabel(),
+                start.defaultMaxLength());
+        var enc = BertSentenceEncoder.open(src, settings);
+        try {
+            var xy = headSet(texts, labels, o.labelNames());
+            var clf = FewShotClassifier.fit(enc, model, FewShotMethods.get(o.head()), xy.get(0), xy.get(1), List.of(), seed);
+            return new Soup(clf, enc, List.copyOf(results));
+        } catch (RuntimeException e) {
+            enc.close();
+            throw e;
+        }
     }
 
     /** The contrastive training set: {@code texts}/{@code labels}, plus the label names when {@code o.labelNames().train()}. */
@@ -409,6 +471,7 @@ public final class SetFit {
         long[][] ids = enc.tokenize(texts);
         BertModel bert = enc.model();
         if (o.loraRank() > 0) bert.enableLora(LoraConfig.all(o.loraRank(), offset == 0 ? seed : Seeds.mix(seed, offset)));
+        if (o.freezeBelow() > 0) bert.freezeBelow(o.freezeBelow());
         int done = 0;
         try (var trainer = new BertTrainer(bert, BertTrainer.Options.defaults().withLearningRate(o.learningRate()))) {
             trainer.seed((int) seed);
@@ -447,8 +510,7 @@ public final class SetFit {
                     float loss;
                     schedule(trainer, o, done + 1, batches.size());
                     if (o.loss() == Loss.MNR || o.loss() == Loss.MNR_SYMMETRIC) {
-                        loss = MultipleNegativesRankingLoss.trainStep(trainer, a, c, MultipleNegativesRankingLoss.DEFAULT_SCALE,
-                                o.loss() == Loss.MNR_SYMMETRIC);
+                        loss = MultipleNegativesRankingLoss.trainStep(trainer, a, c, o.scale(), o.loss() == Loss.MNR_SYMMETRIC);
                     } else {
                         long[][] all = new long[2 * b][];
                         int[] lab = new int[2 * b];
@@ -465,6 +527,7 @@ public final class SetFit {
             }
         } finally {
             if (bert.hasLora()) bert.mergeLora();
+            if (o.freezeBelow() > 0) bert.unfreeze(n -> true);
         }
         return o.loss() == Loss.COSINE ? pairs.size() : batches.stream().mapToInt(b -> b.length).sum();
     }
@@ -476,7 +539,7 @@ public final class SetFit {
 
     private static void record(List<Float> losses, float loss, int step, Options o) {
         losses.add(loss);
-        checkFinite(loss, step, o);
+        checkDiverged(losses, step, o);
     }
 
     /** Support examples whose class has at least two (the anchors of one round of {@link AnchorPositiveSampler}). */
@@ -510,11 +573,20 @@ public final class SetFit {
         return sim;
     }
 
-    /** Fails fast when training diverged (a NaN/infinite loss), instead of fitting a head on broken embeddings. */
-    private static void checkFinite(float loss, int step, Options o) {
-        if (!Float.isFinite(loss)) {
-            throw new IllegalStateException("setfit diverged: loss " + loss + " at step " + step + " (lr " + o.learningRate()
-                    + "); try a lower --setfit-lr");
+    /** Steps in a row whose loss was not finite (each skipped by the trainer) after which training counts as diverged. */
+    static final int MAX_NON_FINITE_IN_A_ROW = 3;
+
+    /**
+     * A step with a non-finite loss or gradient is skipped by {@link BertTrainer} (the parameters stay finite); an isolated
+     * one is survivable, {@value #MAX_NON_FINITE_IN_A_ROW} in a row mean training diverged: fail fast instead of fitting
+     * a head on broken embeddings.
+     */
+    static void checkDiverged(List<Float> losses, int step, Options o) {
+        int run = 0;
+        for (int i = losses.size() - 1; i >= 0 && !Float.isFinite(losses.get(i)); i--) run++;
+        if (run >= MAX_NON_FINITE_IN_A_ROW) {
+            throw new IllegalStateException("setfit diverged: loss " + losses.get(losses.size() - 1) + " at steps " + (step - run + 1) + "-" + step
+                    + " (lr " + o.learningRate() + "); try a lower --setfit-lr");
         }
     }
 
@@ -552,7 +624,9 @@ public final class SetFit {
                 for (int k = 0; k < b; k++) batch[k] = ids[order[pos + k]];
                 pos += b;
                 losses[step] = MultipleNegativesRankingLoss.trainStep(trainer, batch, batch, MultipleNegativesRankingLoss.DEFAULT_SCALE);
-                checkFinite(losses[step], step + 1, o);
+                var seen = new java.util.ArrayList<Float>();
+                for (int k = Math.max(0, step - MAX_NON_FINITE_IN_A_ROW + 1); k <= step; k++) seen.add(losses[k]);
+                checkDiverged(seen, step + 1, o);
             }
         } finally {
             if (bert.hasLora()) bert.mergeLora();

@@ -1,5 +1,6 @@
 package dev.polymath.text.merging;
 
+import dev.polymath.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -122,7 +123,7 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
      * {@link #consistency}; the clean prediction is the target, detached.
      */
     static NDArray maskObjective(NDArray cleanLogits, NDArray triggeredLogits, float advWeight) {
-        return MergeProblem.entropy(cleanLogits).add(consistency(cleanLogits, triggeredLogits).mul(advWeight));
+        return MergeProblem.entropy(cleanLogits).add(Scalars.mul(consistency(cleanLogits, triggeredLogits), advWeight));
     }
 
     /**
@@ -216,7 +217,7 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
                     var wClean = space.merged(s, coef, masks[0]);
                     var wTriggered = space.merged(s, coef, masks[1]);
                     var wPlain = sharedMask ? null : space.merged(s, coef, null);
-                    NDArray loss = keepProbability(backdoor).mul(invTotal * (float) o.sparsity());
+                    NDArray loss = Scalars.mul(keepProbability(backdoor), invTotal * (float) o.sparsity());
                     for (int task = 0; task < p.tasks(); task++) {
                         long[][] rows = p.unlabelledBatch(task, o.batch(), 4, st);
                         long[][] trig = new long[rows.length][];
@@ -231,7 +232,7 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
                             // keep task arithmetic's clean predictions (not entropy, which sharpens them at a cost)
                             NDArray keepClean = consistency(p.logits(s, wPlain, task, rows), l[0]);
                             parts[0] += keepClean.getFloat();
-                            loss = loss.add(keepClean).add(consistency(l[0], l[1]).mul(advWeight));
+                            loss = loss.add(keepClean).add(Scalars.mul(consistency(l[0], l[1]), advWeight));
                         }
                     }
                     return loss;
@@ -363,7 +364,7 @@ public final class BackdoorAwareMasks implements LearnedMergeMethod {
                     var masks = sampleMasks(s.manager(), shared, backdoor, t);
                     var wClean = space.merged(s, coef, masks[0]);
                     var wTriggered = triggered(space.merged(s, coef, masks[1]), place, trigger.stopGradient().add(vocabBias).softmax(-1));
-                    NDArray loss = keepProb.mul(invTotal * (float) o.sparsity());
+                    NDArray loss = Scalars.mul(keepProb, invTotal * (float) o.sparsity());
                     for (int task = 0; task < p.tasks(); task++) {
                         long[][] rows = p.unlabelledBatch(task, o.batch(), 4, st);
                         long[][] trig = new long[rows.length][];

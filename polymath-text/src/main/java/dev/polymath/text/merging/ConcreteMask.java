@@ -1,5 +1,6 @@
 package dev.polymath.text.merging;
 
+import dev.polymath.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
@@ -24,7 +25,7 @@ public final class ConcreteMask {
     public static NDArray relaxed(NDArray logits, NDArray u, float temperature) {
         if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
         NDArray noise = u.log().sub(u.neg().add(1f).log());
-        return Activation.sigmoid(logits.add(noise).div(temperature));
+        return Activation.sigmoid(Scalars.div(logits.add(noise), temperature));
     }
 
     /** A relaxed sample with fresh uniform noise from {@code m} (seeded through the engine's generator). */
@@ -41,6 +42,6 @@ public final class ConcreteMask {
 
     /** {@code m / mean(m)} (FusionBench's rescaling, so the merged task vector keeps its scale); all-zero stays zero. */
     public static NDArray rescale(NDArray m) {
-        return m.div(m.mean().maximum(1e-12f));
+        return m.div(Scalars.maximum(m.mean(), 1e-12f));
     }
 }

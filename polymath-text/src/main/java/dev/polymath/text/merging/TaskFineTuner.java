@@ -1,5 +1,6 @@
 package dev.polymath.text.merging;
 
+import dev.polymath.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import dev.polymath.core.run.Progress;
 import dev.polymath.nn.mtl.weighting.GradientMode;
@@ -89,7 +90,7 @@ public final class TaskFineTuner {
                     if (T == 1) return losses[0];
                     double[] w = weighting.step(WeightingInput.ofLosses(k, epoch, values)).weights();
                     for (int t = 0; t < T; t++) {
-                        NDArray term = losses[t].mul((float) w[t]);
+                        NDArray term = Scalars.mul(losses[t], (float) w[t]);
                         total = total == null ? term : total.add(term);
                     }
                     return total;

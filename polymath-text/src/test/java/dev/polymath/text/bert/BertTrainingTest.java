@@ -91,6 +91,41 @@ class BertTrainingTest {
     }
 
     @Test
+    void aStepWithANonFiniteLossOrGradientIsSkippedAndTrainingGoesOn() {
+        var r = new SplittableRandom(12);
+        BertConfig c = BertTestSupport.tiny();
+        try (BertModel m = BertModel.random(c, 6, 1);
+             BertTrainer t = new BertTrainer(m, BertTrainer.Options.defaults().withLearningRate(1e-3))) {
+            long[][] rows = randomBatch(r, 4, 8, c.vocabSize());
+            float[] target = new float[4 * c.hiddenSize()];
+            for (int i = 0; i < target.length; i++) target[i] = (float) r.nextGaussian();
+            BertTrainer.Loss base = regression(rows, target);
+            var before = snapshot(m);
+            long version = m.version();
+            // a NaN loss (its gradient NaN everywhere), then a finite loss (sqrt(0) = 0) whose gradient is not (1 / sqrt(0))
+            var nan = t.step(s -> base.compute(s).mul(Float.NaN));
+            assertTrue(nan.skipped() && Float.isNaN(nan.loss()), "NaN loss: " + nan);
+            var inf = t.step(s -> base.compute(s).mul(0f).sqrt());
+            assertTrue(inf.skipped() && inf.loss() == 0f && !Double.isFinite(inf.gradNorm()), "non-finite gradient: " + inf);
+            assertEquals(2, t.skipped());
+            assertEquals(0, t.steps(), "no optimizer update counted");
+            assertEquals(version, m.version(), "weights unchanged");
+            for (String n : m.parameterNames()) assertArrayEquals(before.get(n), m.parameterValues(n), n);
+            // the dropped gradients do not leak into the next, finite step: it equals a first step on a fresh model
+            var ok = t.step(base);
+            assertFalse(ok.skipped());
+            assertEquals(1, t.steps());
+            try (BertModel fresh = BertModel.random(c, 6, 1);
+                 BertTrainer t2 = new BertTrainer(fresh, BertTrainer.Options.defaults().withLearningRate(1e-3))) {
+                var ref = t2.step(regression(rows, target));
+                assertEquals(ref.gradNorm(), ok.gradNorm(), 1e-9 * ref.gradNorm());
+                String w = "encoder.layer.0.attention.self.query.weight";
+                assertArrayEquals(fresh.parameterValues(w), m.parameterValues(w), 1e-7f);
+            }
+        }
+    }
+
+    @Test
     void frozenLayersAndPatternsDoNotChange() {
         var r = new SplittableRandom(8);
         BertConfig c = BertTestSupport.tiny();

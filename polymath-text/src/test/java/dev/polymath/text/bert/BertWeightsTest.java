@@ -19,6 +19,26 @@ import org.junit.jupiter.api.io.TempDir;
 class BertWeightsTest {
 
     @Test
+    void linearCombinationIsWiseFtInterpolationAndSoupAveraging() {
+        var a = new BertWeights(Map.of("w", new BertWeights.Tensor(new long[] {2, 2}, new float[] {0, 1, 2, 3}),
+                "pooler.dense.bias", new BertWeights.Tensor(new long[] {1}, new float[] {9})), "a");
+        var b = new BertWeights(Map.of("w", new BertWeights.Tensor(new long[] {2, 2}, new float[] {4, 5, -2, 3})), "b");
+        // WiSE-FT with alpha 0.25 towards b: a + 0.25 (b - a), by hand
+        var wise = BertWeights.linear(java.util.List.of(b, a), new double[] {0.25, 0.75}, "wise");
+        assertArrayEquals(new float[] {1f, 2f, 1f, 3f}, wise.get("w").data());
+        assertArrayEquals(new long[] {2, 2}, wise.get("w").shape());
+        assertEquals(1, wise.tensors().size(), "the first model's tensors only");
+        assertEquals("wise", wise.label());
+        var soup = BertWeights.linear(java.util.List.of(b, a), new double[] {0.5, 0.5}, "soup");
+        assertArrayEquals(new float[] {2f, 3f, 0f, 3f}, soup.get("w").data());
+        var e = assertThrows(IllegalArgumentException.class, () -> BertWeights.linear(java.util.List.of(a, b), new double[] {0.5, 0.5, 0}, "x"));
+        assertTrue(e.getMessage().contains("2 models but 3 weights"), e.getMessage());
+        var odd = new BertWeights(Map.of("w", new BertWeights.Tensor(new long[] {4}, new float[] {0, 1, 2, 3})), "odd.safetensors");
+        e = assertThrows(IllegalArgumentException.class, () -> BertWeights.linear(java.util.List.of(b, odd), new double[] {0.5, 0.5}, "x"));
+        assertTrue(e.getMessage().contains("tensor 'w' of odd.safetensors is [4], expected [2, 2]"), e.getMessage());
+    }
+
+    @Test
     void onnxExportGivesEveryBertParameterUnderItsHuggingFaceName() {
         BertSource src = BertTestSupport.source();
         var expected = BertWeights.expectedShapes(BertConfig.miniLmL6());

@@ -15,6 +15,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -25,6 +26,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SetFitTest {
     @TempDir
     Path tmp;
+
+    @Test
+    void isolatedNonFiniteStepsAreSurvivedAndThreeInARowMeanDivergence() {
+        var o = SetFit.Options.defaults();
+        float nan = Float.NaN;
+        // the trainer skips each non-finite step; two in a row are tolerated
+        SetFit.checkDiverged(List.of(1f, nan, 0.9f, nan, nan), 5, o);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> SetFit.checkDiverged(List.of(1f, 0.8f, nan, Float.POSITIVE_INFINITY, nan), 5, o));
+        assertTrue(e.getMessage().contains("setfit diverged: loss NaN at steps 3-5") && e.getMessage().contains("--setfit-lr"), e.getMessage());
+    }
 
     @Test
     void loraSetFitImprovesSupportSeparationAndRoundTrips() {
@@ -121,6 +133,34 @@ class SetFitTest {
             var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> clf.predict(frozen, texts));
             assertTrue(e.getMessage().contains("fitted on encoder"), e.getMessage());
         }
+    }
+
+    @Test
+    void freezingTheLowerLayersTrainsOnlyTheUpperOnesAndLeavesTheModelTrainable() {
+        var texts = List.of("where is my card", "my card has not arrived", "card still not here",
+                "what is the exchange rate", "exchange rate for euros", "how much is a dollar in pounds");
+        var labels = List.of("card", "card", "card", "rate", "rate", "rate");
+        try (var enc = BertSentenceEncoder.open(BertSource.builtinMiniLm(), EncoderSettings.defaults().withThreads(1))) {
+            var bert = enc.model();
+            var before = new java.util.HashMap<String, float[]>();
+            for (String n : bert.parameterNames()) before.put(n, bert.parameterValues(n));
+            var r = SetFit.fit(enc, "minilm", texts, labels, SetFit.Options.defaults().withFreezeBelow(4).withScale(10f)
+                    .withMaxSteps(2).withBatchSize(2), 3);
+            assertEquals(2, r.steps());
+            int changed = 0;
+            for (String n : bert.parameterNames()) {
+                boolean lower = n.startsWith("embeddings.") || n.matches("encoder\\.layer\\.[0-3]\\..*");
+                boolean same = java.util.Arrays.equals(before.get(n), bert.parameterValues(n));
+                if (lower) assertTrue(same, n + " is below the frozen boundary and must not change");
+                else if (!same) changed++;
+                assertTrue(!bert.isFrozen(n), n + " is trainable again after the fit");
+            }
+            assertEquals(2 * 16, changed, "every parameter of layers 4 and 5 moves");
+        }
+        var bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SetFit.Options.mnrLora().withFreezeBelow(2));
+        assertTrue(bad.getMessage().contains("LoRA"), bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SetFit.Options.defaults().withScale(0f));
     }
 
     @Test
