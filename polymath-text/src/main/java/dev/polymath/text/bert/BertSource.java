@@ -23,6 +23,11 @@ import java.util.stream.Stream;
 public record BertSource(String name, BertConfig config, BertWeights weights, byte[] tokenizerJson,
                          String tokenizerLabel, int defaultMaxLength) {
 
+    /** This model with other weights (same architecture and tokenizer), named after them ({@code name+label}). */
+    public BertSource withWeights(BertWeights w) {
+        return new BertSource(name + "+" + w.label(), config, w, tokenizerJson, tokenizerLabel, defaultMaxLength);
+    }
+
     public static BertSource resolve(String spec) {
         if (spec == null || spec.isBlank()) throw new IllegalArgumentException("no model given; use 'minilm' or a Hugging Face model folder");
         if (spec.trim().equalsIgnoreCase(ModelSource.MINILM)) return builtinMiniLm();

@@ -501,8 +501,7 @@ public final class FewShotEvaluation {
     /** Scores an encoder with {@code weights} (start's architecture and tokenizer) and a head fitted on the support set, as row {@code name}. */
     private void scoreWeights(String name, dev.polymath.text.bert.BertSource start, dev.polymath.text.bert.BertWeights weights,
                               List<String> texts, List<String> labels, long seed, java.util.Map<String, List<Double>> extraRows) {
-        var src = new dev.polymath.text.bert.BertSource(start.name() + "+" + weights.label(), start.config(), weights, start.tokenizerJson(),
-                start.tokenizerLabel(), start.defaultMaxLength());
+        var src = start.withWeights(weights);
         try (var enc = dev.polymath.text.bert.BertSentenceEncoder.open(src, setFitSettings)) {
             var xy = SetFit.headSet(texts, labels, setFitOptions.labelNames());
             var clf = FewShotClassifier.fit(enc, model, FewShotMethods.get(setFitOptions.head()), xy.get(0), xy.get(1), List.of(), seed);

@@ -399,8 +399,7 @@ public final class SetFit {
         java.util.Arrays.fill(w, 1.0 / n);
         var soup = dev.polymath.text.bert.BertWeights.linear(weights, w, "soup of " + n);
         weights.clear();
-        var src = new BertSource(start.name() + "+soup-of-" + n, start.config(), soup, start.tokenizerJson(), start.tokenizerLabel(),
-                start.defaultMaxLength());
+        var src = start.withWeights(soup);
         var enc = BertSentenceEncoder.open(src, settings);
         try {
             var xy = headSet(texts, labels, o.labelNames());
