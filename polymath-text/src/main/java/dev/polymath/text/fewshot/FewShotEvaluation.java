@@ -381,18 +381,7 @@ public final class FewShotEvaluation {
                 if (names == SetFit.LabelNames.TRAIN) heads.put("setfit@" + step + "/names-in-head", SetFit.headSet(fitTexts, fitLabels, SetFit.LabelNames.TRAIN_AND_HEAD));
                 if (names == SetFit.LabelNames.TRAIN_AND_HEAD) heads.put("setfit@" + step + "/support-head", List.of(fitTexts, fitLabels));
                 FloatMatrix testE = enc.encode(testTexts), selE = selectionSplit != null ? enc.encode(selectionTexts) : null;
-                heads.forEach((name, xy) -> {
-                    var clf = FewShotClassifier.fit(enc, model, FewShotMethods.get(setFitOptions.head()), xy.get(0), xy.get(1), List.of(), seed);
-                    double a = accuracy(clf.predict(testE));
-                    extraRows.computeIfAbsent(name, x -> new ArrayList<>()).add(a);
-                    String sel = "";
-                    if (selE != null) {
-                        double v = accuracy(clf.predict(selE), selectionLabels);
-                        extraRows.computeIfAbsent(name + " (" + selectionSplit + ")", x -> new ArrayList<>()).add(v);
-                        sel = String.format(java.util.Locale.ROOT, ", %s %.2f", selectionSplit, v);
-                    }
-                    log.accept(String.format(java.util.Locale.ROOT, "%s: head %s %s %.2f%s", name, setFitOptions.head(), testSplit, a, sel));
-                });
+                heads.forEach((name, xy) -> scoreHead(name, enc, xy, testE, selE, seed, extraRows));
                 checkpointNanos[0] += System.nanoTime() - c0;
             };
             // the unlabelled pool for self-training: the train texts outside the support set, labels hidden from SetFit
@@ -503,18 +492,24 @@ public final class FewShotEvaluation {
                               List<String> texts, List<String> labels, long seed, java.util.Map<String, List<Double>> extraRows) {
         var src = start.withWeights(weights);
         try (var enc = dev.polymath.text.bert.BertSentenceEncoder.open(src, setFitSettings)) {
-            var xy = SetFit.headSet(texts, labels, setFitOptions.labelNames());
-            var clf = FewShotClassifier.fit(enc, model, FewShotMethods.get(setFitOptions.head()), xy.get(0), xy.get(1), List.of(), seed);
-            double a = accuracy(clf.predict(enc.encode(testTexts)));
-            extraRows.computeIfAbsent(name, x -> new ArrayList<>()).add(a);
-            String sel = "";
-            if (selectionSplit != null) {
-                double v = accuracy(clf.predict(enc.encode(selectionTexts)), selectionLabels);
-                extraRows.computeIfAbsent(name + " (" + selectionSplit + ")", x -> new ArrayList<>()).add(v);
-                sel = String.format(java.util.Locale.ROOT, ", %s %.2f", selectionSplit, v);
-            }
-            log.accept(String.format(java.util.Locale.ROOT, "%s: head %s %s %.2f%s", name, setFitOptions.head(), testSplit, a, sel));
+            scoreHead(name, enc, SetFit.headSet(texts, labels, setFitOptions.labelNames()), enc.encode(testTexts),
+                    selectionSplit != null ? enc.encode(selectionTexts) : null, seed, extraRows);
         }
+    }
+
+    /** Fits the recipe's head on {@code xy} under {@code enc} and records its test (and selection) accuracy as row {@code name}. */
+    private void scoreHead(String name, SentenceEncoder enc, List<List<String>> xy, FloatMatrix testE, FloatMatrix selE, long seed,
+                           java.util.Map<String, List<Double>> extraRows) {
+        var clf = FewShotClassifier.fit(enc, model, FewShotMethods.get(setFitOptions.head()), xy.get(0), xy.get(1), List.of(), seed);
+        double a = accuracy(clf.predict(testE));
+        extraRows.computeIfAbsent(name, x -> new ArrayList<>()).add(a);
+        String sel = "";
+        if (selE != null) {
+            double v = accuracy(clf.predict(selE), selectionLabels);
+            extraRows.computeIfAbsent(name + " (" + selectionSplit + ")", x -> new ArrayList<>()).add(v);
+            sel = String.format(java.util.Locale.ROOT, ", %s %.2f", selectionSplit, v);
+        }
+        log.accept(String.format(java.util.Locale.ROOT, "%s: head %s %s %.2f%s", name, setFitOptions.head(), testSplit, a, sel));
     }
 
     private double accuracy(List<String> pred) {
