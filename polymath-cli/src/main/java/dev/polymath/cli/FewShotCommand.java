@@ -11,6 +11,7 @@ import dev.polymath.text.data.TextDatasets;
 import dev.polymath.text.fewshot.FewShotClassifier;
 import dev.polymath.text.fewshot.FewShotEvaluation;
 import dev.polymath.text.fewshot.FewShotMethods;
+import dev.polymath.text.fewshot.MetaTuning;
 import dev.polymath.text.fewshot.SetFit;
 import dev.polymath.text.bert.BertSentenceEncoder;
 import picocli.CommandLine;
@@ -27,7 +28,7 @@ import java.util.concurrent.Callable;
 
 /** {@code polymath fewshot fit | predict | eval}: text classifiers from a few labelled examples per class. */
 @Command(name = "fewshot", description = "Few-shot text classification on a pretrained sentence encoder.",
-        subcommands = {FewShotCommand.Fit.class, FewShotCommand.Predict.class, FewShotCommand.Eval.class})
+        subcommands = {FewShotCommand.Fit.class, FewShotCommand.Predict.class, FewShotCommand.Eval.class, FewShotCommand.MetaTune.class})
 final class FewShotCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -43,6 +44,13 @@ final class FewShotCommand implements Runnable {
         if (taskName != null) return suite.task(taskName);
         for (Task t : suite.tasks()) if (t.kind() == TaskKind.CLASSIFICATION) return t;
         throw new IllegalArgumentException("'" + ref + "' has no classification task; its tasks: " + suite.names());
+    }
+
+    /** The intent task a source reference names: CLINC150's 150-intent task unless a task is named (its suite also has per-domain tasks). */
+    static Task intentTask(String ref) {
+        String r = ref.strip();
+        if (r.startsWith("clinc150") && !r.contains("/")) r = "clinc150/intent" + r.substring("clinc150".length());
+        return classificationTask(r, null);
     }
 
     @Command(name = "fit", description = "Fit a classifier on labelled examples and save it to a folder.")
@@ -80,6 +88,7 @@ final class FewShotCommand implements Runnable {
         public Integer call() {
             FewShotMethods.check(method);
             Task t = classificationTask(train, task);
+            MetaTuning.checkNotTunedOn(encoder.model, t.name());
             var texts = new ArrayList<String>();
             var labels = new ArrayList<String>();
             for (var examples : t.splits().values()) {
@@ -228,6 +237,7 @@ final class FewShotCommand implements Runnable {
         public Integer call() {
             methods.forEach(FewShotMethods::check);   // fail on an unknown name before any encoding
             Task t = classificationTask(dataset, task);
+            MetaTuning.checkNotTunedOn(encoder.model, t.name());
             var config = new LinkedHashMap<String, Object>();
             config.put("dataset", dataset);
             config.put("task", t.name());
@@ -263,6 +273,79 @@ final class FewShotCommand implements Runnable {
                 run.value("rows", rows.stream().map(FewShotEvaluation::describe).toList());
                 var dir = run.commit();
                 System.out.println("report: " + dir.resolve("report.html"));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "meta-tune", description = "Meta-tune the encoder for zero-shot classification on other labelled datasets "
+            + "(each utterance towards its label's words) and save it; then use it with --encoder DIR.")
+    static final class MetaTune implements Callable<Integer> {
+        @Option(names = "--sources", required = true, split = ",", paramLabel = "REF",
+                description = "labelled datasets to tune on, comma-separated (e.g. clinc150:train,snips:train); never the evaluation target")
+        List<String> sources;
+
+        @Option(names = "--exclude-labels-of", paramLabel = "REF",
+                description = "leave out source classes whose label words equal one of this dataset's labels (the intended target)")
+        String excludeLabelsOf;
+
+        @Option(names = "--out", required = true, description = "folder to write the tuned encoder to")
+        Path out;
+
+        @Option(names = "--steps", description = "AdamW steps (default: 300)")
+        Integer steps;
+
+        @Option(names = "--batch", description = "classes per step, one utterance each (default: 64)")
+        Integer batch;
+
+        @Option(names = "--lr", description = "learning rate (default: 2e-5)")
+        Double lr;
+
+        @Option(names = "--scale", description = "similarity scale of the ranking loss (default: 20)")
+        Float scale;
+
+        @Option(names = "--seed", defaultValue = "0")
+        long seed;
+
+        @Mixin
+        EncoderOptions encoder = new EncoderOptions();
+
+        @Override
+        public Integer call() {
+            var d = MetaTuning.Options.defaults();
+            var o = new MetaTuning.Options(steps != null ? steps : d.steps(), batch != null ? batch : d.batchSize(),
+                    lr != null ? lr : d.learningRate(), scale != null ? scale : d.scale());
+            var srcs = new ArrayList<MetaTuning.Source>();
+            for (String ref : sources) {
+                Task s = intentTask(ref);
+                var texts = new ArrayList<String>();
+                var labels = new ArrayList<String>();
+                for (var examples : s.splits().values()) {
+                    for (Example e : examples) {
+                        texts.add(e.text());
+                        labels.add(e.label());
+                    }
+                }
+                srcs.add(new MetaTuning.Source(ref.strip(), texts, labels));
+            }
+            List<String> exclude = List.of();
+            if (excludeLabelsOf != null) {
+                Task target = intentTask(excludeLabelsOf);
+                if (srcs.stream().anyMatch(s -> MetaTuning.sameDataset(s.dataset(), excludeLabelsOf))) {
+                    throw new IllegalArgumentException("--sources includes the target " + excludeLabelsOf + " itself; tune on other datasets");
+                }
+                exclude = target.labels();
+            }
+            var src = SetFitOptions.source(encoder);
+            long t0 = System.nanoTime();
+            try (var enc = BertSentenceEncoder.open(src, SetFitOptions.settings(encoder));
+                 var progress = dev.polymath.core.run.Progress.builder("meta-tune").unit("steps").total(o.steps()).build()) {
+                var r = MetaTuning.tune(enc, srcs, exclude, o, seed, progress::set);
+                MetaTuning.save(enc, src, out, MetaTuning.provenance(srcs, excludeLabelsOf, o, seed, r));
+                if (r.skipped() > 0) System.err.printf(Locale.ROOT, "meta-tune: %d step(s) skipped: loss not finite%n", r.skipped());
+                System.out.printf(Locale.ROOT, "meta-tuned on %d classes (%d utterances; %d left out as named like %s's), %d steps, loss %.4f -> %.4f, %.0f s; "
+                                + "saved the encoder to %s%n", r.classes(), r.utterances(), r.excluded(), excludeLabelsOf == null ? "no target" : excludeLabelsOf,
+                        o.steps(), r.meanFirst(10), r.meanLast(10), (System.nanoTime() - t0) / 1e9, out);
             }
             return 0;
         }

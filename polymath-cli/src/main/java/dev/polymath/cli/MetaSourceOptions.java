@@ -20,9 +20,7 @@ final class MetaSourceOptions {
     /** The meta-trained projection for {@code target} (its labels are excluded from the source). */
     MetaProjection train(Task target, SentenceEncoder enc, long seed, Consumer<String> log) {
         String src = source != null ? source : target.name().startsWith("clinc150") ? "banking77" : "clinc150";
-        // CLINC150's suite also has per-domain tasks: take its 150-intent task unless one is named
-        if (src.startsWith("clinc150") && !src.contains("/")) src = "clinc150/intent" + src.substring("clinc150".length());
-        Task s = FewShotCommand.classificationTask(src, null);
+        Task s = FewShotCommand.intentTask(src);
         if (s.name().equals(target.name())) {
             throw new IllegalArgumentException("--meta-source " + src + " is the target dataset itself; meta-train on another dataset's classes");
         }

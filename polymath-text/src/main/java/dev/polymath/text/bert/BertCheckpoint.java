@@ -32,7 +32,20 @@ public final class BertCheckpoint {
     }
 
     public static void save(BertWeights weights, BertConfig config, byte[] tokenizerJson, int maxSeqLength, Path dir) {
+        save(weights, config, tokenizerJson, maxSeqLength, dir, Map.of());
+    }
+
+    /**
+     * As {@link #save(BertWeights, BertConfig, byte[], int, Path)}, plus text files ({@code name -> content}, e.g. a
+     * provenance record) written into the folder before it is published, so they appear with the weights or not at all.
+     */
+    public static void save(BertWeights weights, BertConfig config, byte[] tokenizerJson, int maxSeqLength, Path dir, Map<String, String> extraFiles) {
         weights.validate(config);
+        for (String name : extraFiles.keySet()) {
+            if (files().contains(name) || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+                throw new IllegalArgumentException("extra checkpoint file '" + name + "' would clash with the folder's own files or leave it");
+            }
+        }
         var tensors = new ArrayList<SafetensorsWriter.Tensor>();
         for (var e : weights.tensors().entrySet()) {
             tensors.add(SafetensorsWriter.Tensor.ofFloats(e.getKey(), DType.F32, e.getValue().shape(), e.getValue().data()));
@@ -58,6 +71,7 @@ public final class BertCheckpoint {
                     + ",\n  \"pooling_mode_cls_token\": false,\n  \"pooling_mode_mean_tokens\": true,\n"
                     + "  \"pooling_mode_max_tokens\": false,\n  \"pooling_mode_mean_sqrt_len_tokens\": false\n}\n");
             Files.createDirectories(staging.resolve("2_Normalize"));
+            for (var e : extraFiles.entrySet()) write(staging.resolve(e.getKey()), e.getValue());
             AtomicFiles.publishDirectory(staging, abs);
         } catch (IOException e) {
             throw new UncheckedIOException("could not save the model to " + dir + ": " + e.getMessage(), e);

@@ -581,11 +581,16 @@ public final class SetFit {
      * a head on broken embeddings.
      */
     static void checkDiverged(List<Float> losses, int step, Options o) {
+        checkDiverged(losses, step, "setfit", o.learningRate(), "--setfit-lr");
+    }
+
+    /** As {@link #checkDiverged(List, int, Options)} for run {@code what} at learning rate {@code learningRate}, set by CLI option {@code lrOption}. */
+    static void checkDiverged(List<Float> losses, int step, String what, double learningRate, String lrOption) {
         int run = 0;
         for (int i = losses.size() - 1; i >= 0 && !Float.isFinite(losses.get(i)); i--) run++;
         if (run >= MAX_NON_FINITE_IN_A_ROW) {
-            throw new IllegalStateException("setfit diverged: loss " + losses.get(losses.size() - 1) + " at steps " + (step - run + 1) + "-" + step
-                    + " (lr " + o.learningRate() + "); try a lower --setfit-lr");
+            throw new IllegalStateException(what + " diverged: loss " + losses.get(losses.size() - 1) + " at steps " + (step - run + 1) + "-" + step
+                    + " (lr " + learningRate + "); try a lower " + lrOption);
         }
     }
 

@@ -38,8 +38,8 @@ public record Support(FloatMatrix embeddings, int[] labels, LabelIndex index, Fl
         return index.labels().stream().map(Support::describeLabel).toList();
     }
 
-    /** A label id as words ({@code card_arrival} becomes {@code card arrival}), for zero-shot prototypes. */
+    /** A label id as words ({@code card_arrival} becomes {@code card arrival}, {@code AddToPlaylist} {@code Add To Playlist}), for zero-shot prototypes. */
     public static String describeLabel(String label) {
-        return label.replace('_', ' ').replace('-', ' ').strip();
+        return label.replace('_', ' ').replace('-', ' ').replaceAll("(?<=\\p{Ll})(?=\\p{Lu})", " ").replaceAll("\\s+", " ").strip();
     }
 }
