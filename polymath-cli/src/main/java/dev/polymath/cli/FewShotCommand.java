@@ -46,6 +46,19 @@ final class FewShotCommand implements Runnable {
         throw new IllegalArgumentException("'" + ref + "' has no classification task; its tasks: " + suite.names());
     }
 
+    /** Every example of {@code t}, all its splits in order: {texts, labels}. */
+    static List<List<String>> examples(Task t) {
+        var texts = new ArrayList<String>();
+        var labels = new ArrayList<String>();
+        for (var split : t.splits().values()) {
+            for (Example e : split) {
+                texts.add(e.text());
+                labels.add(e.label());
+            }
+        }
+        return List.of(texts, labels);
+    }
+
     /** The intent task a source reference names: CLINC150's 150-intent task unless a task is named (its suite also has per-domain tasks). */
     static Task intentTask(String ref) {
         String r = ref.strip();
@@ -89,14 +102,8 @@ final class FewShotCommand implements Runnable {
             FewShotMethods.check(method);
             Task t = classificationTask(train, task);
             MetaTuning.checkNotTunedOn(encoder.model, t.name());
-            var texts = new ArrayList<String>();
-            var labels = new ArrayList<String>();
-            for (var examples : t.splits().values()) {
-                for (Example e : examples) {
-                    texts.add(e.text());
-                    labels.add(e.label());
-                }
-            }
+            var xy = examples(t);
+            List<String> texts = xy.get(0), labels = xy.get(1);
             List<String> poolTexts = pool == null ? List.of() : TextDatasets.texts(pool);
             if (FewShotMethods.isSetFit(method)) {
                 var src = SetFitOptions.source(encoder);
@@ -317,16 +324,8 @@ final class FewShotCommand implements Runnable {
                     lr != null ? lr : d.learningRate(), scale != null ? scale : d.scale());
             var srcs = new ArrayList<MetaTuning.Source>();
             for (String ref : sources) {
-                Task s = intentTask(ref);
-                var texts = new ArrayList<String>();
-                var labels = new ArrayList<String>();
-                for (var examples : s.splits().values()) {
-                    for (Example e : examples) {
-                        texts.add(e.text());
-                        labels.add(e.label());
-                    }
-                }
-                srcs.add(new MetaTuning.Source(ref.strip(), texts, labels));
+                var xy = examples(intentTask(ref));
+                srcs.add(new MetaTuning.Source(ref.strip(), xy.get(0), xy.get(1)));
             }
             List<String> exclude = List.of();
             if (excludeLabelsOf != null) {

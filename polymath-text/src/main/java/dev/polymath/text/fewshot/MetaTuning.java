@@ -89,15 +89,7 @@ public final class MetaTuning {
         }
 
         private double mean(int from, int to) {
-            double s = 0;
-            int n = 0;
-            for (int i = from; i < to; i++) {
-                if (Float.isFinite(losses[i])) {
-                    s += losses[i];
-                    n++;
-                }
-            }
-            return n > 0 ? s / n : Double.NaN;
+            return SetFit.finiteMean(losses, from, to);
         }
     }
 

@@ -261,18 +261,22 @@ public final class SetFit {
             return mean(Math.max(0, losses.length - k), losses.length);
         }
 
-        /** The mean of the finite losses in [from, to) (a skipped step's loss may be NaN). */
         private double mean(int from, int to) {
-            double s = 0;
-            int n = 0;
-            for (int i = from; i < to; i++) {
-                if (Float.isFinite(losses[i])) {
-                    s += losses[i];
-                    n++;
-                }
-            }
-            return n > 0 ? s / n : Double.NaN;
+            return finiteMean(losses, from, to);
         }
+    }
+
+    /** The mean of the finite values in [from, to) (a skipped step's loss may be NaN); NaN when there are none. */
+    static double finiteMean(float[] losses, int from, int to) {
+        double s = 0;
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            if (Float.isFinite(losses[i])) {
+                s += losses[i];
+                n++;
+            }
+        }
+        return n > 0 ? s / n : Double.NaN;
     }
 
     /**
