@@ -75,7 +75,7 @@ final class FewShotCommand implements Runnable {
         @Option(names = "--task", description = "task within the dataset (default: its first classification task)")
         String task;
 
-        @Option(names = "--method", defaultValue = "prototype", description = "one of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
+        @Option(names = "--method", defaultValue = "prototype", description = "one of: ${COMPLETION-CANDIDATES}, or selftrain:BASE (default: ${DEFAULT-VALUE})",
                 completionCandidates = MethodNames.class)
         String method;
 
@@ -216,7 +216,8 @@ final class FewShotCommand implements Runnable {
         List<Integer> shots;
 
         @Option(names = "--methods", defaultValue = "prototype,logistic", split = ",",
-                description = "comma-separated, from: ${COMPLETION-CANDIDATES}", completionCandidates = MethodNames.class)
+                description = "comma-separated, from: ${COMPLETION-CANDIDATES}; selftrain:BASE self-trains another base (e.g. selftrain:logistic)",
+                completionCandidates = MethodNames.class)
         List<String> methods;
 
         @Option(names = "--splits", defaultValue = "0", description = "number of sampled support sets per K (besides the fixed splits)")

@@ -47,6 +47,19 @@ public final class FewShotMethods {
             throw new IllegalArgumentException("'setfit' fine-tunes the encoder and has no frozen-embedding head of its own; "
                     + "run it with SetFit.fit on a trainable encoder (polymath fewshot fit/eval do)");
         }
+        if (name != null && name.startsWith(SelfTrainMethod.NAME + ":")) {
+            // selftrain over another base: the base names any registered supervised method
+            String base = name.substring(SelfTrainMethod.NAME.length() + 1);
+            if (base.equals(SelfTrainMethod.NAME) || base.startsWith(SelfTrainMethod.NAME + ":")) {
+                throw new IllegalArgumentException("'" + name + "': selftrain cannot be its own base");
+            }
+            var b = get(base);
+            if (b.zeroShot() || b.usesPool() || b.name().equals("meta")) {
+                throw new IllegalArgumentException("'" + name + "': selftrain needs a supervised base method without a pool of its own "
+                        + "(prototype, logistic), got " + base);
+            }
+            return new SelfTrainMethod(b, 0.5, 1);
+        }
         var s = METHODS.get(name);
         if (s == null) {
             throw new IllegalArgumentException("unknown few-shot method '" + name + "'; known: " + String.join(", ", names()));

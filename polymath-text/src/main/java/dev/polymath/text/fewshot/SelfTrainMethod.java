@@ -8,7 +8,8 @@ import java.util.Map;
  * {@code selftrain}: fit a base method, pseudo-label the unlabelled pool, keep for each class at most
  * {@code perClass} pool texts (default: as many as its support examples) whose predicted probability is at
  * least {@code threshold}, most confident first, and refit on support + pseudo-labels, for {@code rounds}
- * rounds. Without a pool it equals the base method.
+ * rounds. Without a pool it equals the base method. The registry names it {@code selftrain} (base {@code prototype})
+ * or {@code selftrain:<base>} for any other supervised method (e.g. {@code selftrain:logistic}).
  */
 public final class SelfTrainMethod implements FewShotMethod {
     private final FewShotMethod base;
@@ -26,10 +27,13 @@ public final class SelfTrainMethod implements FewShotMethod {
         this.rounds = rounds;
     }
 
+    /** {@code selftrain} over the default base ({@code prototype}), else {@code selftrain:<base>} (how the registry and a saved config name it). */
     @Override
     public String name() {
-        return "selftrain";
+        return base instanceof PrototypeMethod ? NAME : NAME + ":" + base.name();
     }
+
+    static final String NAME = "selftrain";
 
     @Override
     public String description() {

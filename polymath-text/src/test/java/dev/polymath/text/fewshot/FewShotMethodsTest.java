@@ -77,6 +77,37 @@ class FewShotMethodsTest {
     }
 
     @Test
+    void selfTrainingTakesAnySupervisedBaseByNameAndSavesUnderIt(@TempDir Path dir) throws Exception {
+        assertEquals("selftrain", FewShotMethods.get("selftrain").name());
+        assertEquals("selftrain", FewShotMethods.get("selftrain:prototype").name());
+        var m = FewShotMethods.get("selftrain:logistic");
+        assertEquals("selftrain:logistic", m.name());
+        assertTrue(m.description().contains("(logistic)"), m.description());
+        for (String bad : List.of("selftrain:zeroshot", "selftrain:raml", "selftrain:selftrain", "selftrain:meta")) {
+            var e = assertThrows(IllegalArgumentException.class, () -> FewShotMethods.check(bad));
+            assertTrue(e.getMessage().contains(bad), e.getMessage());
+        }
+        var unknown = assertThrows(IllegalArgumentException.class, () -> FewShotMethods.check("selftrain:nope"));
+        assertTrue(unknown.getMessage().contains("unknown few-shot method 'nope'"), unknown.getMessage());
+
+        // a pool whose texts sit on the class directions: logistic + pseudo-labels differs from plain logistic, and round-trips
+        var enc = new FakeEncoder();
+        var texts = List.of("1,0", "0,1", "-1,0.2");
+        var labels = List.of("east", "north", "west");
+        var pool = List.of("0.9,0.1", "0.8,-0.1", "0.1,0.9", "-0.1,0.8", "-0.9,0.1", "-0.8,0.3");
+        var queries = List.of("0.7,0.6", "-0.2,0.9", "-1,-1", "0.5,0.5");
+        var plain = FewShotClassifier.fit(enc, "fake", FewShotMethods.get("logistic"), texts, labels, pool, 0);
+        var st = FewShotClassifier.fit(enc, "fake", m, texts, labels, pool, 0);
+        assertFalse(java.util.Arrays.equals(plain.predictProba(enc, queries)[0], st.predictProba(enc, queries)[0]), "the pseudo-labels changed the head");
+        Path out = dir.resolve("st");
+        st.save(out);
+        var back = FewShotClassifier.load(out, enc.identity());
+        assertEquals("selftrain:logistic", back.method().name());
+        double[][] p = st.predictProba(enc, queries), q = back.predictProba(enc, queries);
+        for (int i = 0; i < p.length; i++) assertArrayEquals(p[i], q[i], 0.0, "query " + i);
+    }
+
+    @Test
     void zeroShotUsesLabelDescriptions() {
         var enc = new FakeEncoder(Map.of("hot", new float[] {1, 0}, "cold", new float[] {0, 1}));
         var clf = FewShotClassifier.fitLabels(enc, "fake", List.of("hot", "cold"));
