@@ -343,9 +343,9 @@ final class FewShotCommand implements Runnable {
                 var r = MetaTuning.tune(enc, srcs, exclude, o, seed, progress::set);
                 MetaTuning.save(enc, src, out, MetaTuning.provenance(srcs, excludeLabelsOf, o, seed, r));
                 if (r.skipped() > 0) System.err.printf(Locale.ROOT, "meta-tune: %d step(s) skipped: loss not finite%n", r.skipped());
-                System.out.printf(Locale.ROOT, "meta-tuned on %d classes (%d utterances; %d left out as named like %s's), %d steps, loss %.4f -> %.4f, %.0f s; "
-                                + "saved the encoder to %s%n", r.classes(), r.utterances(), r.excluded(), excludeLabelsOf == null ? "no target" : excludeLabelsOf,
-                        o.steps(), r.meanFirst(10), r.meanLast(10), (System.nanoTime() - t0) / 1e9, out);
+                String left = excludeLabelsOf == null ? "" : String.format(Locale.ROOT, "; %d left out as named like %s's", r.excluded(), excludeLabelsOf);
+                System.out.printf(Locale.ROOT, "meta-tuned on %d classes (%d utterances%s), %d steps, loss %.4f -> %.4f, %.0f s; saved the encoder to %s%n",
+                        r.classes(), r.utterances(), left, o.steps(), r.meanFirst(10), r.meanLast(10), (System.nanoTime() - t0) / 1e9, out);
             }
             return 0;
         }

@@ -85,6 +85,19 @@ class MetaTuningTest {
     }
 
     @Test
+    void tooFewClassesFailBeforeAnyTraining() {
+        var one = new MetaTuning.Source("one", List.of("a", "b"), List.of("x", "x"));
+        var o = MetaTuning.Options.defaults();
+        // the checks come before the encoder is touched
+        var e = assertThrows(IllegalArgumentException.class, () -> MetaTuning.tune(null, List.of(one), List.of(), o, 0, s -> {}));
+        assertTrue(e.getMessage().contains("needs >= 2 classes") && e.getMessage().contains("[one] have 1"), e.getMessage());
+        var two = new MetaTuning.Source("two", List.of("a", "b"), List.of("x", "y"));
+        var left = assertThrows(IllegalArgumentException.class, () -> MetaTuning.tune(null, List.of(two), List.of("y"), o, 0, s -> {}));
+        assertTrue(left.getMessage().contains("after leaving out 1 named like the target's"), left.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> MetaTuning.tune(null, List.of(), List.of(), o, 0, s -> {}));
+    }
+
+    @Test
     void datasetReferencesAndTheTargetGuard() throws Exception {
         assertTrue(MetaTuning.sameDataset("clinc150:train", "clinc150/intent"));
         assertTrue(MetaTuning.sameDataset("BANKING77:train", "banking77/intent"));
