@@ -109,6 +109,9 @@ class MetaTuningTest {
         MetaTuning.checkNotTunedOn(dir.toString(), "banking77/intent");
         var e = assertThrows(IllegalArgumentException.class, () -> MetaTuning.checkNotTunedOn(dir.toString(), "clinc150/intent"));
         assertTrue(e.getMessage().contains("meta-tuned on clinc150:train") && e.getMessage().contains(MetaTuning.PROVENANCE_FILE), e.getMessage());
+        var clinc = dev.polymath.core.data.DatasetCatalog.load("clinc150").task("clinc150/intent");
+        var refused = assertThrows(IllegalArgumentException.class, () -> new FewShotEvaluation(clinc, "test", new FakeEncoder(), dir.toString(), s -> {}));
+        assertTrue(refused.getMessage().contains("meta-tuned on clinc150:train"), refused.getMessage());
         Files.writeString(dir.resolve(MetaTuning.PROVENANCE_FILE), "{\"steps\": 3}");
         var bad = assertThrows(IllegalArgumentException.class, () -> MetaTuning.tunedOn(dir.toString()));
         assertTrue(bad.getMessage().contains(MetaTuning.PROVENANCE_FILE) && bad.getMessage().contains("'sources'"), bad.getMessage());
