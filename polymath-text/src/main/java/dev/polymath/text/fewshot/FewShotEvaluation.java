@@ -70,7 +70,7 @@ public final class FewShotEvaluation {
     private List<Example> trainExamples;
 
     public FewShotEvaluation(Task task, String testSplit, SentenceEncoder encoder, String model, Consumer<String> log) {
-        MetaTuning.checkNotTunedOn(model, task.name());   // an encoder meta-tuned on this dataset has seen its labels
+        if (task != null) MetaTuning.checkNotTunedOn(model, task.name());   // an encoder meta-tuned on this dataset has seen its labels
         this.task = task;
         this.encoder = encoder;
         this.model = model;
