@@ -36,8 +36,8 @@ public final class EncodeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "minilm", paramLabel = "minilm|FOLDER",
-            description = "'minilm' (built-in all-MiniLM-L6-v2) or a Hugging Face folder with tokenizer.json and model.onnx (run on ONNX Runtime) or only config.json + model.safetensors (run on the DJL/PyTorch BERT). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--model", defaultValue = "minilm", paramLabel = "minilm|bge-small|FOLDER",
+            description = "'minilm' (built-in all-MiniLM-L6-v2), 'bge-small' (built-in bge-small-en-v1.5) or a Hugging Face folder with tokenizer.json and model.onnx (run on ONNX Runtime) or only config.json + model.safetensors (run on the DJL/PyTorch BERT). Default: ${DEFAULT-VALUE}.")
     String model;
 
     @Option(names = "--input", paramLabel = "FILE|DATASET:SPLIT",

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 
 /** Options that open a sentence encoder (with an on-disk embedding cache by default). */
 final class EncoderOptions {
-    @Option(names = "--encoder", defaultValue = "minilm", paramLabel = "minilm|FOLDER",
-            description = "sentence encoder: 'minilm' (built in) or a Hugging Face folder with tokenizer.json and model.onnx, or config.json + model.safetensors (DJL BERT) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--encoder", defaultValue = "minilm", paramLabel = "minilm|bge-small|FOLDER",
+            description = "sentence encoder: 'minilm' (built-in all-MiniLM-L6-v2), 'bge-small' (built-in bge-small-en-v1.5, 12 layers) or a Hugging Face folder with tokenizer.json and model.onnx, or config.json + model.safetensors (DJL BERT) (default: ${DEFAULT-VALUE})")
     String model = "minilm";
 
     @Option(names = "--encoder-threads", defaultValue = "0", description = "sentence-encoder threads; 0 = all cores")

@@ -2,6 +2,7 @@ package dev.polymath.text;
 
 import dev.polymath.text.bert.BertSentenceEncoder;
 import dev.polymath.text.bert.BertSource;
+import dev.polymath.text.encoder.BuiltinEncoder;
 import dev.polymath.text.encoder.EncoderSettings;
 import dev.polymath.text.encoder.ModelSource;
 import dev.polymath.text.encoder.OnnxSentenceEncoder;
@@ -14,7 +15,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * Opens the sentence encoder a model spec names: ONNX Runtime when there is an ONNX graph ({@code minilm}, or a folder
+ * Opens the sentence encoder a model spec names: ONNX Runtime when there is an ONNX graph (a built-in such as {@code minilm}, or a folder
  * with {@code model.onnx} / {@code onnx/model.onnx}); the DJL/PyTorch BERT forward for a Hugging Face folder that has
  * only safetensors weights (same pooling and normalization; slower, but no export step needed).
  */
@@ -25,7 +26,7 @@ public final class SentenceEncoders {
     public enum Runtime { ONNX, DJL }
 
     public static Runtime runtimeFor(String spec) {
-        if (spec == null || spec.isBlank() || spec.trim().equalsIgnoreCase(ModelSource.MINILM)) return Runtime.ONNX;
+        if (spec == null || spec.isBlank() || BuiltinEncoder.find(spec).isPresent()) return Runtime.ONNX;
         Path dir = Path.of(spec.trim());
         if (!Files.isDirectory(dir) || Files.isRegularFile(dir.resolve("model.onnx")) || Files.isRegularFile(dir.resolve("onnx").resolve("model.onnx"))) {
             return Runtime.ONNX; // ModelSource gives the error for a missing or incomplete folder

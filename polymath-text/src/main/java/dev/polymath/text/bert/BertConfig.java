@@ -41,6 +41,11 @@ public record BertConfig(int vocabSize, int hiddenSize, int numLayers, int numHe
         return hiddenSize / numHeads;
     }
 
+    public BertConfig withLayers(int layers) {
+        return new BertConfig(vocabSize, hiddenSize, layers, numHeads, intermediateSize, maxPositions, typeVocabSize,
+                layerNormEps, hiddenDropout, attentionDropout);
+    }
+
     public BertConfig withDropout(double hidden, double attention) {
         return new BertConfig(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions, typeVocabSize,
                 layerNormEps, hidden, attention);

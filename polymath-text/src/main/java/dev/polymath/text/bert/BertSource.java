@@ -2,6 +2,7 @@ package dev.polymath.text.bert;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.polymath.text.encoder.BuiltinEncoder;
 import dev.polymath.text.encoder.ModelLoadException;
 import dev.polymath.text.encoder.ModelSource;
 import java.io.IOException;
@@ -13,8 +14,8 @@ import java.util.stream.Stream;
 /**
  * Everything needed to build a trainable {@link BertModel} and its tokenizer:
  * <ul>
- *   <li>{@code minilm}: the built-in all-MiniLM-L6-v2, its weights read from the ONNX export in the langchain4j jar
- *       (the very bytes the ONNX encoder runs), with {@link BertConfig#miniLmL6()};</li>
+ *   <li>a {@linkplain BuiltinEncoder built-in} name ({@code minilm}, {@code bge-small}): its weights read from the ONNX
+ *       export in the langchain4j jar (the very bytes the ONNX encoder runs);</li>
  *   <li>a Hugging Face folder with {@code config.json}, {@code tokenizer.json} and {@code model.safetensors}
  *       (or a sharded index, or any single {@code .safetensors}; else {@code model.onnx}); a folder written by
  *       {@link BertCheckpoint#save} is one.</li>
@@ -29,22 +30,27 @@ public record BertSource(String name, BertConfig config, BertWeights weights, by
     }
 
     public static BertSource resolve(String spec) {
-        if (spec == null || spec.isBlank()) throw new IllegalArgumentException("no model given; use 'minilm' or a Hugging Face model folder");
-        if (spec.trim().equalsIgnoreCase(ModelSource.MINILM)) return builtinMiniLm();
-        return fromFolder(Path.of(spec.trim()));
+        if (spec == null || spec.isBlank()) throw new IllegalArgumentException("no model given; use " + BuiltinEncoder.names() + " or a Hugging Face model folder");
+        var builtin = BuiltinEncoder.find(spec);
+        return builtin.isPresent() ? builtin(builtin.get()) : fromFolder(Path.of(spec.trim()));
     }
 
     /** all-MiniLM-L6-v2 from the ONNX export on the class path. */
     public static BertSource builtinMiniLm() {
-        ModelSource src = ModelSource.builtinMiniLm();
-        BertConfig c = BertConfig.miniLmL6();
+        return builtin(BuiltinEncoder.MINILM);
+    }
+
+    /** A built-in encoder from the ONNX export on the class path. */
+    public static BertSource builtin(BuiltinEncoder b) {
+        ModelSource src = ModelSource.builtin(b);
+        BertConfig c = BertConfig.miniLmL6().withLayers(b.layers());
         BertWeights w = BertWeights.fromOnnx(src.onnxBytes(), src.onnxLabel()).validate(c);
-        return new BertSource(ModelSource.MINILM, c, w, src.tokenizerJson(), src.tokenizerLabel(), src.defaultMaxLength());
+        return new BertSource(b.name(), c, w, src.tokenizerJson(), src.tokenizerLabel(), src.defaultMaxLength());
     }
 
     public static BertSource fromFolder(Path folder) {
         Path dir = folder.toAbsolutePath().normalize();
-        if (!Files.isDirectory(dir)) throw new ModelLoadException("model folder " + dir + " does not exist or is not a folder (use 'minilm' for the built-in all-MiniLM-L6-v2)");
+        if (!Files.isDirectory(dir)) throw new ModelLoadException("model folder " + dir + " does not exist or is not a folder (use " + BuiltinEncoder.names() + " for a built-in encoder)");
         Path config = dir.resolve("config.json");
         if (!Files.isRegularFile(config)) throw new ModelLoadException("model folder " + dir + " has no config.json");
         Path tokenizer = dir.resolve("tokenizer.json");

