@@ -1,5 +1,6 @@
 package dev.polymath.cli;
 
+import dev.polymath.text.bert.BertSource;
 import dev.polymath.core.data.DatasetCatalog;
 import dev.polymath.core.report.Table;
 import dev.polymath.core.run.Run;
@@ -255,6 +256,7 @@ final class FewShotCommand implements Runnable {
             config.put("sampled_splits", draws);
             config.put("encoder", encoder.model);
             if (methods.stream().anyMatch(FewShotMethods::isSetFit)) config.put("setfit", setfit.options().toString());
+            if (!setfit.ensembleEncoders.isEmpty()) config.put("setfit_ensemble_encoders", setfit.ensembleEncoders);
             try (var enc = encoder.open(); Run run = Run.start(runs.dir(), "fewshot-eval", config, seed)) {
                 run.dataset(t.name(), DatasetCatalog.locate(t.name().split("/")[0].split(":")[0]));
                 var eval = new FewShotEvaluation(t, testSplit, enc, encoder.model, line -> System.err.println("fewshot: " + line))
@@ -262,7 +264,8 @@ final class FewShotCommand implements Runnable {
                 if (methods.stream().anyMatch(FewShotMethods::isSetFit)) {
                     eval.withSetFit(SetFitOptions.source(encoder), SetFitOptions.settings(encoder), setfit.options())
                             .withSetFitCheckpoints(setfit.checkpoints).withSetFitSelectionSplit(setfit.selectionSplit)
-                            .withSetFitEnsemble(setfit.ensemble).withSetFitWise(setfit.wise).withSetFitSoup(setfit.soup);
+                            .withSetFitEnsemble(setfit.ensemble).withSetFitWise(setfit.wise).withSetFitSoup(setfit.soup)
+                            .withSetFitMemberEncoders(setfit.ensembleEncoders.stream().map(BertSource::resolve).toList());
                 }
                 if (methods.contains("meta")) eval.withMeta(meta.train(t, enc, seed, line -> System.err.println("fewshot: " + line)));
                 var rows = eval.run(methods, shots, draws, seed);

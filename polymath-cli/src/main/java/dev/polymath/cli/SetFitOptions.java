@@ -4,6 +4,8 @@ import dev.polymath.text.bert.BertSource;
 import dev.polymath.text.encoder.EncoderSettings;
 import dev.polymath.text.fewshot.PseudoLabels;
 import dev.polymath.text.fewshot.SetFit;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Options of the {@code setfit} few-shot method (contrastive fine-tuning of the encoder, then a head). */
@@ -79,6 +81,11 @@ final class SetFitOptions {
                     + "fine-tuned encoder (WiSE-FT), rows 'setfit wise ALPHA'; ALPHA in [0, 1]")
     java.util.List<Double> wise = java.util.List.of();
 
+    @Option(names = "--setfit-ensemble-encoders", split = ",", paramLabel = "ENC[,ENC...]",
+            description = "setfit, eval with --setfit-ensemble N: the encoders members 2..N fine-tune (built-in names or folders), "
+                    + "one per member, instead of --encoder: an ensemble across pretrained encoders")
+    List<String> ensembleEncoders = new ArrayList<>();
+
     @Option(names = "--setfit-soup", description = "setfit, with --setfit-ensemble N: the uniform soup of the N fine-tuned encoders "
             + "(their weights averaged: one model, head fitted on it). fit: saves it; eval: scores it as the row 'setfit soup of N'")
     boolean soup;
@@ -125,6 +132,11 @@ final class SetFitOptions {
                     selfTrainHeadOnPseudo != null && selfTrainHeadOnPseudo));
             if (!o.selfTraining().on()) throw new IllegalArgumentException("--setfit-selftrain-* options need --setfit-selftrain-per-class > 0");
         }
+        if (!ensembleEncoders.isEmpty() && ensembleEncoders.size() != ensemble - 1) {
+            throw new IllegalArgumentException("--setfit-ensemble-encoders names " + ensembleEncoders.size() + " encoder(s) for an ensemble of "
+                    + ensemble + ": give one for each member after the first (--setfit-ensemble " + (ensembleEncoders.size() + 1) + ")");
+        }
+        if (!ensembleEncoders.isEmpty() && soup) throw new IllegalArgumentException("--setfit-soup averages weights of one encoder: it cannot be used with --setfit-ensemble-encoders");
         if (soup && ensemble < 2) throw new IllegalArgumentException("--setfit-soup averages the members of an ensemble: it needs --setfit-ensemble N >= 2, got " + ensemble);
         if (labelNames != null) o = o.withLabelNames(SetFit.LabelNames.parse(labelNames));
         if (warmup != null) o = o.withWarmup(warmup);

@@ -47,6 +47,14 @@ class FewShotSetFitCommandTest {
         var lonely = MainTest.run("fewshot", "eval", "--dataset", "banking77", "--methods", "setfit", "--setfit-soup", "--encoder-threads", "1");
         assertTrue(lonely.code() != 0);
         assertTrue(lonely.err().contains("--setfit-ensemble N >= 2"), lonely.err());
+        var mixedSoup = MainTest.run("fewshot", "eval", "--dataset", "banking77", "--methods", "setfit", "--setfit-ensemble", "2",
+                "--setfit-ensemble-encoders", "bge-small", "--setfit-soup", "--encoder-threads", "1");
+        assertTrue(mixedSoup.code() != 0);
+        assertTrue(mixedSoup.err().contains("cannot be used with --setfit-ensemble-encoders"), mixedSoup.err());
+        var count = MainTest.run("fewshot", "eval", "--dataset", "banking77", "--methods", "setfit", "--setfit-ensemble", "3",
+                "--setfit-ensemble-encoders", "bge-small", "--encoder-threads", "1");
+        assertTrue(count.code() != 0);
+        assertTrue(count.err().contains("names 1 encoder(s) for an ensemble of 3"), count.err());
     }
 
     @Test

@@ -59,6 +59,7 @@ public final class FewShotEvaluation {
     private int setFitEnsemble = 1;
     private List<Double> setFitWise = List.of();
     private boolean setFitSoup;
+    private List<dev.polymath.text.bert.BertSource> setFitMemberSources = List.of();
     private String selectionSplit;
     private boolean fixedSplits = true;
     private List<String> selectionTexts;
@@ -115,6 +116,17 @@ public final class FewShotEvaluation {
     public FewShotEvaluation withSetFitEnsemble(int n) {
         if (n < 1) throw new IllegalArgumentException("setfit ensemble size must be >= 1, got " + n);
         this.setFitEnsemble = n;
+        return this;
+    }
+
+    /**
+     * Members 2..n of the ensemble ({@link #withSetFitEnsemble}) fine-tune these encoders instead of the start model,
+     * member m from {@code sources.get(m - 2)}, each with its own tokenizer and its own embedding of the test texts:
+     * an ensemble across pretrained encoders, whose errors agree less than those of seeds of one encoder. Empty = all
+     * members start from the start model.
+     */
+    public FewShotEvaluation withSetFitMemberEncoders(List<dev.polymath.text.bert.BertSource> sources) {
+        this.setFitMemberSources = List.copyOf(sources);
         return this;
     }
 
@@ -193,6 +205,13 @@ public final class FewShotEvaluation {
             if (FewShotMethods.isSetFit(m) && setFitSource == null) {
                 throw new IllegalStateException("setfit needs a trainable model: call withSetFit first");
             }
+        }
+        if (!setFitMemberSources.isEmpty()) {
+            if (setFitMemberSources.size() != setFitEnsemble - 1) {
+                throw new IllegalArgumentException(setFitMemberSources.size() + " member encoder(s) given for an ensemble of " + setFitEnsemble
+                        + ": name one for each member after the first (" + (setFitEnsemble - 1) + ")");
+            }
+            if (setFitSoup) throw new IllegalArgumentException("a soup averages weights of one architecture: it cannot mix member encoders");
         }
         if (Task.TRAIN.equals(selectionSplit) && setFitOptions.selfTraining().on() && methods.stream().anyMatch(FewShotMethods::isSetFit)) {
             throw new IllegalArgumentException("selection split 'train' holds out train texts that self-training pseudo-labels; "
@@ -465,7 +484,8 @@ public final class FewShotEvaluation {
                           List<dev.polymath.text.bert.BertWeights> weights) {
         for (int m = 1; m < setFitEnsemble; m++) {
             long memberSeed = SetFit.memberSeed(seed, m);
-            try (var enc = dev.polymath.text.bert.BertSentenceEncoder.open(start, setFitSettings)) {
+            var from = setFitMemberSources.isEmpty() ? start : setFitMemberSources.get(m - 1);
+            try (var enc = dev.polymath.text.bert.BertSentenceEncoder.open(from, setFitSettings)) {
                 long t0 = System.nanoTime();
                 var clf = SetFit.fit(enc, model, texts, labels, pool, setFitOptions.withPretrainSteps(0), memberSeed).classifier();
                 double fitS = (System.nanoTime() - t0) / 1e9;
@@ -478,7 +498,7 @@ public final class FewShotEvaluation {
                     selAvg.add(q, clf.labels());
                     sel = String.format(java.util.Locale.ROOT, ", %s %.2f", selectionSplit, accuracy(new ProbabilityAverage(clf.labels()).add(q, clf.labels()).predict(), selectionLabels));
                 }
-                log.accept(String.format(java.util.Locale.ROOT, "setfit ensemble member %d: fit %.0f s, %s %.2f%s; ensemble of %d: %s %.2f", m + 1, fitS,
+                log.accept(String.format(java.util.Locale.ROOT, "setfit ensemble member %d (%s): fit %.0f s, %s %.2f%s; ensemble of %d: %s %.2f", m + 1, from.name(), fitS,
                         testSplit, accuracy(new ProbabilityAverage(clf.labels()).add(p, clf.labels()).predict()), sel, m + 1, testSplit,
                         accuracy(testAvg.predict())));
             }

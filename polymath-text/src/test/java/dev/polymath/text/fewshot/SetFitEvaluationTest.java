@@ -70,11 +70,42 @@ class SetFitEvaluationTest {
                     rows.stream().map(FewShotEvaluation.Row::method).toList());
             double ens = rows.get(2).mean();
             assertTrue(ens >= 0 && ens <= 100, "accuracy " + ens);
-            var member = log.stream().filter(l -> l.startsWith("setfit ensemble member 2: fit ")).toList();
+            var member = log.stream().filter(l -> l.startsWith("setfit ensemble member 2 (minilm): fit ")).toList();
             assertEquals(1, member.size(), log.toString());
             assertTrue(member.get(0).endsWith(String.format(java.util.Locale.ROOT, "ensemble of 2: test %.2f", ens)), member.get(0));
         }
         assertThrows(IllegalArgumentException.class, () -> new FewShotEvaluation(null, Task.TEST, null, "minilm", s -> {}).withSetFitEnsemble(0));
+    }
+
+    @Test
+    void ensembleMembersCanFineTuneAnotherEncoder() {
+        Task full = DatasetCatalog.load("banking77").tasks().get(0);
+        var labels = full.labels().subList(0, 4);
+        Map<String, List<Example>> splits = new LinkedHashMap<>();
+        splits.put(Task.TRAIN, take(full.split(Task.TRAIN), labels, 5));
+        splits.put(Task.TEST, take(full.split(Task.TEST), labels, 10));
+        Task t = new Task("banking77-4", full.kind(), labels, full.instruction(), full.category(), full.metrics(), splits);
+        BertSource src = BertSource.builtinMiniLm();
+        var settings = EncoderSettings.defaults().withThreads(1);
+        var log = new ArrayList<String>();
+        try (var frozen = BertSentenceEncoder.open(src, settings)) {
+            var options = SetFit.Options.defaults().withBatchSize(4).withMaxSteps(2);
+            var bge = List.of(BertSource.resolve("bge-small"));
+            var wrongCount = new FewShotEvaluation(t, Task.TEST, frozen, "minilm", log::add).withSetFit(src, settings, options)
+                    .withSetFitEnsemble(3).withSetFitMemberEncoders(bge);
+            var e = assertThrows(IllegalArgumentException.class, () -> wrongCount.run(List.of("setfit"), List.of(5), 0, 0));
+            assertTrue(e.getMessage().contains("1 member encoder(s) given for an ensemble of 3"), e.getMessage());
+            var souped = new FewShotEvaluation(t, Task.TEST, frozen, "minilm", log::add).withSetFit(src, settings, options)
+                    .withSetFitEnsemble(2).withSetFitMemberEncoders(bge).withSetFitSoup(true);
+            assertThrows(IllegalArgumentException.class, () -> souped.run(List.of("setfit"), List.of(5), 0, 0));
+
+            var rows = new FewShotEvaluation(t, Task.TEST, frozen, "minilm", log::add).withSetFit(src, settings, options)
+                    .withSetFitEnsemble(2).withSetFitMemberEncoders(bge).run(List.of("setfit"), List.of(5), 1, 0);
+            assertEquals(List.of("setfit", "setfit ensemble of 2"), rows.stream().map(FewShotEvaluation.Row::method).toList());
+            var member = log.stream().filter(l -> l.startsWith("setfit ensemble member 2 (bge-small): fit ")).toList();
+            assertEquals(1, member.size(), log.toString());
+            assertTrue(member.get(0).endsWith(String.format(java.util.Locale.ROOT, "ensemble of 2: test %.2f", rows.get(1).mean())), member.get(0));
+        }
     }
 
     @Test
