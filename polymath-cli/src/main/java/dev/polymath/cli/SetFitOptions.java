@@ -4,6 +4,7 @@ import dev.polymath.text.bert.BertSource;
 import dev.polymath.text.encoder.EncoderSettings;
 import dev.polymath.text.fewshot.PseudoLabels;
 import dev.polymath.text.fewshot.SetFit;
+import dev.polymath.text.fewshot.SetFitDistillation;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -86,6 +87,19 @@ final class SetFitOptions {
                     + "one per member, instead of --encoder: an ensemble across pretrained encoders")
     List<String> ensembleEncoders = new ArrayList<>();
 
+    @Option(names = "--setfit-distil-into", paramLabel = "ENC",
+            description = "setfit, eval: also distil each fit into this encoder (e.g. minilm) through the train texts outside the "
+                    + "support set, labelled by the fit; scored as 'setfit distilled into ENC'")
+    String distilInto;
+
+    @Option(names = "--setfit-distil-per-class", paramLabel = "N",
+            description = "setfit distillation: pool texts kept per label, the teacher's most confident (default: 100)")
+    int distilPerClass = 100;
+
+    @Option(names = "--setfit-distil-steps", paramLabel = "STEPS",
+            description = "setfit distillation: the student's fine-tuning steps (default: 200)")
+    int distilSteps = 200;
+
     @Option(names = "--setfit-soup", description = "setfit, with --setfit-ensemble N: the uniform soup of the N fine-tuned encoders "
             + "(their weights averaged: one model, head fitted on it). fit: saves it; eval: scores it as the row 'setfit soup of N'")
     boolean soup;
@@ -143,6 +157,11 @@ final class SetFitOptions {
         if (scale != null) o = o.withScale(scale);
         if (freezeBelow != null) o = o.withFreezeBelow(freezeBelow);
         return steps != null ? o.withMaxSteps(steps) : o;
+    }
+
+    /** The distillation the options ask for, or null. */
+    SetFitDistillation distillation() {
+        return distilInto == null ? null : new SetFitDistillation(distilPerClass, distilSteps);
     }
 
     /** The trainable (DJL) form of the encoder the options name; only the built-in MiniLM or a safetensors folder. */

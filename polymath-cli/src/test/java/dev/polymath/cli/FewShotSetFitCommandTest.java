@@ -28,6 +28,27 @@ class FewShotSetFitCommandTest {
     }
 
     @Test
+    void aFitDistilledIntoAnotherEncoderIsSavedAsTheStudent(@TempDir Path tmp) throws Exception {
+        Path pool = tmp.resolve("pool.txt");
+        Files.writeString(pool, "my card still has not come\nwhat is the exchange rate today\nI lost my phone\nhow do I top up by cheque\n");
+        Path out = tmp.resolve("student");
+        var none = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-distil-into", "minilm",
+                "--encoder-threads", "1", "--out", out.toString());
+        assertTrue(none.code() != 0);
+        assertTrue(none.err().contains("give them with --pool"), none.err());
+        var r = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-steps", "2", "--setfit-batch", "8",
+                "--setfit-distil-into", "minilm", "--setfit-distil-per-class", "1", "--setfit-distil-steps", "2", "--pool", pool.toString(),
+                "--encoder-threads", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("teacher: setfit trained (") && r.out().contains("distilled into minilm with 4 of its labels of 4 pool texts (2 steps)"), r.out());
+        Path in = tmp.resolve("in.txt");
+        Files.writeString(in, "my card has not arrived yet\n");
+        var p = MainTest.run("fewshot", "predict", "--model", out.toString(), "--input", in.toString(), "--encoder-threads", "1");
+        assertEquals(0, p.code(), p.err());
+        assertEquals(1, p.out().strip().split("\n").length, p.out());
+    }
+
+    @Test
     void aSoupOfFitsIsSavedAsOneClassifierAndAnEnsembleIsRefused(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("soup");
         var r = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-steps", "2", "--setfit-batch", "8",

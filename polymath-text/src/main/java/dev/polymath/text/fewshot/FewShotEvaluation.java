@@ -60,6 +60,8 @@ public final class FewShotEvaluation {
     private List<Double> setFitWise = List.of();
     private boolean setFitSoup;
     private List<dev.polymath.text.bert.BertSource> setFitMemberSources = List.of();
+    private dev.polymath.text.bert.BertSource distilStudent;
+    private SetFitDistillation distillation;
     private String selectionSplit;
     private boolean fixedSplits = true;
     private List<String> selectionTexts;
@@ -127,6 +129,18 @@ public final class FewShotEvaluation {
      */
     public FewShotEvaluation withSetFitMemberEncoders(List<dev.polymath.text.bert.BertSource> sources) {
         this.setFitMemberSources = List.copyOf(sources);
+        return this;
+    }
+
+    /**
+     * Also distils each {@code setfit} fit (the teacher) into {@code student} through the train texts outside the support
+     * set, their labels hidden ({@link SetFitDistillation}), and scores the student as the row
+     * {@code setfit distilled into <student>} (and its selection-split row). {@code null} = off.
+     */
+    public FewShotEvaluation withSetFitDistillation(dev.polymath.text.bert.BertSource student, SetFitDistillation d) {
+        if ((student == null) != (d == null)) throw new IllegalArgumentException("distillation needs both a student encoder and its settings");
+        this.distilStudent = student;
+        this.distillation = d;
         return this;
     }
 
@@ -212,6 +226,10 @@ public final class FewShotEvaluation {
                         + ": name one for each member after the first (" + (setFitEnsemble - 1) + ")");
             }
             if (setFitSoup) throw new IllegalArgumentException("a soup averages weights of one architecture: it cannot mix member encoders");
+        }
+        if (Task.TRAIN.equals(selectionSplit) && distillation != null && methods.stream().anyMatch(FewShotMethods::isSetFit)) {
+            throw new IllegalArgumentException("selection split 'train' holds out train texts that distillation gives the teacher to label; "
+                    + "choose distillation settings on a real validation split");
         }
         if (Task.TRAIN.equals(selectionSplit) && setFitOptions.selfTraining().on() && methods.stream().anyMatch(FewShotMethods::isSetFit)) {
             throw new IllegalArgumentException("selection split 'train' holds out train texts that self-training pseudo-labels; "
@@ -449,6 +467,7 @@ public final class FewShotEvaluation {
             var alt = FewShotClassifier.fit(enc, model, FewShotMethods.get(other), altTexts, altLabels, List.of(), seed);
             log.accept(String.format(java.util.Locale.ROOT, "setfit: head %s %.2f, head %s %.2f", setFitOptions.head(), acc, other,
                     accuracy(alt.predict(testEmb))));
+            if (distillation != null) distil(enc, r.classifier(), texts, labels, set, seed, extraRows);
             var tuned = !setFitWise.isEmpty() || setFitSoup && setFitEnsemble > 1 ? enc.model().exportWeights() : null;
             for (double a : setFitWise) {
                 scoreWeights("setfit wise " + a, start, dev.polymath.text.bert.BertWeights.linear(List.of(tuned, start.weights()),
@@ -475,6 +494,38 @@ public final class FewShotEvaluation {
                 }
             }
             return new double[] {acc, (t1 - t0) / 1e6, (t2 - t1 - checkpointNanos[0]) / 1e6};
+        }
+    }
+
+    /** Distils the teacher fit into the student encoder through the train texts outside {@code set}; scores the student. */
+    private void distil(dev.polymath.text.bert.BertSentenceEncoder teacherEnc, FewShotClassifier teacher, List<String> texts, List<String> labels,
+                        int[] set, long seed, java.util.Map<String, List<Double>> extraRows) {
+        var in = new java.util.HashSet<Integer>();
+        for (int i : set) in.add(i);
+        int[] poolRows = java.util.stream.IntStream.range(0, trainExamples.size()).filter(i -> !in.contains(i)).toArray();
+        List<String> pool = java.util.Arrays.stream(poolRows).mapToObj(i -> trainExamples.get(i).text()).toList();
+        try (var student = dev.polymath.text.bert.BertSentenceEncoder.open(distilStudent, setFitSettings)) {
+            long t0 = System.nanoTime();
+            var d = distillation.distil(teacher, teacherEnc, student, distilStudent.name(), texts, labels, pool, setFitOptions, seed);
+            double fitS = (System.nanoTime() - t0) / 1e9;
+            int right = 0;
+            for (int j = 0; j < d.pseudoRows().length; j++) {
+                if (trainExamples.get(poolRows[d.pseudoRows()[j]]).label().equals(d.pseudoLabels().get(j))) right++;
+            }
+            var clf = d.student().classifier();
+            String name = "setfit distilled into " + distilStudent.name();
+            double acc = accuracy(clf.predict(student.encode(testTexts)));
+            extraRows.computeIfAbsent(name, x -> new ArrayList<>()).add(acc);
+            String sel = "";
+            if (selectionSplit != null) {
+                double v = accuracy(clf.predict(student.encode(selectionTexts)), selectionLabels);
+                extraRows.computeIfAbsent(name + " (" + selectionSplit + ")", x -> new ArrayList<>()).add(v);
+                sel = String.format(java.util.Locale.ROOT, ", %s %.2f", selectionSplit, v);
+            }
+            // the hidden train labels are read only to report how good the teacher's labels were
+            log.accept(String.format(java.util.Locale.ROOT, "%s: %d teacher labels of %d pool texts (%.2f%% correct), %d steps, fit %.0f s; %s %.2f%s",
+                    name, d.pseudoRows().length, pool.size(), d.pseudoRows().length == 0 ? 0.0 : 100.0 * right / d.pseudoRows().length,
+                    d.student().steps(), fitS, testSplit, acc, sel));
         }
     }
 

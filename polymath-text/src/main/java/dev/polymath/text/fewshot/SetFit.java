@@ -433,7 +433,15 @@ public final class SetFit {
      */
     static PseudoLabels.Selection pseudoLabel(BertSentenceEncoder enc, String model, FewShotMethod head, List<String> texts,
                                               List<String> labels, List<String> pool, SelfTraining st, long seed) {
-        var clf = FewShotClassifier.fit(enc, model, head, texts, labels, List.of(), seed);
+        return pseudoLabel(FewShotClassifier.fit(enc, model, head, texts, labels, List.of(), seed), enc, texts, labels, pool, st);
+    }
+
+    /**
+     * Pool rows {@code clf} (over {@code enc}) labels most confidently, {@code st.perClass()} per class at most, the support
+     * texts' copies skipped; labels are indices into {@code LabelIndex.of(labels)}.
+     */
+    static PseudoLabels.Selection pseudoLabel(FewShotClassifier clf, dev.polymath.text.encoder.SentenceEncoder enc, List<String> texts,
+                                              List<String> labels, List<String> pool, SelfTraining st) {
         // case and surrounding blanks ignored: BANKING77's DNNC splits are lowercased copies of train utterances
         var support = new java.util.HashSet<String>();
         for (String t : texts) support.add(normalized(t));

@@ -1,0 +1,72 @@
+package dev.polymath.text.fewshot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.polymath.core.data.DatasetCatalog;
+import dev.polymath.core.task.Example;
+import dev.polymath.core.task.Task;
+import dev.polymath.text.bert.BertSentenceEncoder;
+import dev.polymath.text.bert.BertSource;
+import dev.polymath.text.encoder.EncoderSettings;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@link SetFitDistillation} on 4 BANKING77 intents: a frozen prototype teacher labels a pool, a MiniLM student learns from it. */
+class SetFitDistillationTest {
+
+    @Test
+    void theStudentLearnsTheTeachersMostConfidentLabelsOfThePool() {
+        Task t = DatasetCatalog.load("banking77").tasks().get(0);
+        var labels4 = t.labels().subList(0, 4);
+        var support = new ArrayList<Example>();
+        var pool = new ArrayList<String>();
+        var counts = new HashMap<String, Integer>();
+        for (Example e : t.split(Task.TRAIN)) {
+            if (!labels4.contains(e.label())) continue;
+            int n = counts.merge(e.label(), 1, Integer::sum);
+            if (n <= 5) support.add(e);
+            else if (n <= 15) pool.add(e.text());
+        }
+        pool.add(support.get(0).text().toUpperCase()); // a copy of a support text: never a teacher label
+        List<String> texts = support.stream().map(Example::text).toList(), labels = support.stream().map(Example::label).toList();
+        var settings = EncoderSettings.defaults().withThreads(1);
+        BertSource src = BertSource.builtinMiniLm();
+        try (var teacherEnc = BertSentenceEncoder.open(src, settings); var student = BertSentenceEncoder.open(src, settings)) {
+            var teacher = FewShotClassifier.fit(teacherEnc, "minilm", new PrototypeMethod(), texts, labels, List.of(), 0);
+            var o = SetFit.Options.defaults().withBatchSize(8).withMaxSteps(50);
+            var d = new SetFitDistillation(3, 4).distil(teacher, teacherEnc, student, "minilm", texts, labels, pool, o, 0);
+
+            // at most 3 per teacher label, each the teacher's own prediction, the support copy left out
+            assertTrue(d.pseudoRows().length <= 12 && d.pseudoRows().length >= 8, "kept " + d.pseudoRows().length);
+            var perLabel = new HashMap<String, Integer>();
+            List<String> teacherSays = teacher.predict(teacherEnc.encode(pool));
+            for (int j = 0; j < d.pseudoRows().length; j++) {
+                int row = d.pseudoRows()[j];
+                assertEquals(teacherSays.get(row), d.pseudoLabels().get(j), "pool row " + row);
+                assertFalse(row == pool.size() - 1, "the support copy was labelled");
+                assertTrue(perLabel.merge(d.pseudoLabels().get(j), 1, Integer::sum) <= 3);
+            }
+            // the student trained for the distillation's steps, not the recipe's, and knows exactly the support labels
+            assertEquals(4, d.student().steps());
+            assertEquals(new java.util.TreeSet<>(labels4), new java.util.TreeSet<>(d.student().classifier().labels().labels()));
+            // its fine-tuned encoder is not the teacher's
+            assertTrue(student.encode(texts.subList(0, 1)).cosine(0, teacherEnc.encode(texts.subList(0, 1)), 0) < 0.99999);
+
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> new SetFitDistillation(3, 4).distil(teacher, teacherEnc, student, "minilm", texts, labels, List.of(), o, 0));
+            assertTrue(e.getMessage().contains("unlabelled texts"), e.getMessage());
+            var other = new ArrayList<>(labels);
+            other.set(0, "never_fitted");
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> new SetFitDistillation(3, 4).distil(teacher, teacherEnc, student, "minilm", texts, other, pool, o, 0));
+            assertTrue(e.getMessage().contains("'never_fitted'"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new SetFitDistillation(0, 4));
+        assertThrows(IllegalArgumentException.class, () -> new SetFitDistillation(3, 0));
+    }
+}
