@@ -318,9 +318,7 @@ public final class FewShotEvaluation {
             var index = LabelIndex.of(task.labels());
             FloatMatrix pool = null;
             if (method.usesPool()) {
-                var in = new java.util.HashSet<Integer>();
-                for (int i : set) in.add(i);
-                pool = train.select(java.util.stream.IntStream.range(0, trainExamples.size()).filter(i -> !in.contains(i)).toArray());
+                pool = train.select(trainRowsOutside(set));
             }
             long t0 = System.nanoTime();
             var clf = FewShotClassifier.fit(encoder, model, method, index, new FloatMatrix(n, d, data), index.indicesOf(labels), pool, seed);
@@ -376,9 +374,7 @@ public final class FewShotEvaluation {
     private double[] evaluateSetFit(int[] set, String supports, long seed, java.util.Map<String, List<Double>> extraRows) {
         if (selectionSplit != null && selectionSplit.equals(Task.TRAIN)) {
             // no validation split (BANKING77): hold out train examples outside this support set, a fixed-seed sample
-            var in = new java.util.HashSet<Integer>();
-            for (int i : set) in.add(i);
-            int[] out = java.util.stream.IntStream.range(0, trainExamples.size()).filter(i -> !in.contains(i)).toArray();
+            int[] out = trainRowsOutside(set);
             int n = Math.min(HELD_OUT_TRAIN, out.length);
             var rows = Seeds.sampleWithoutReplacement(out.length, n, Seeds.stream(seed, "fewshot-held-out-train"));
             selectionTexts = new ArrayList<>(n);
@@ -426,9 +422,7 @@ public final class FewShotEvaluation {
             int[] poolRows = new int[0];
             List<String> pool = List.of();
             if (setFitOptions.selfTraining().on()) {
-                var in = new java.util.HashSet<Integer>();
-                for (int i : set) in.add(i);
-                poolRows = java.util.stream.IntStream.range(0, trainExamples.size()).filter(i -> !in.contains(i)).toArray();
+                poolRows = trainRowsOutside(set);
                 pool = java.util.Arrays.stream(poolRows).mapToObj(i -> trainExamples.get(i).text()).toList();
                 log.accept("setfit: self-training pool of " + pool.size() + " unlabelled train texts (copies of support texts are skipped)");
             }
@@ -497,12 +491,17 @@ public final class FewShotEvaluation {
         }
     }
 
+    /** The train rows a support set ({@code set}: train rows, fixed-split entries negative) does not use. */
+    private int[] trainRowsOutside(int[] set) {
+        var in = new java.util.HashSet<Integer>();
+        for (int i : set) in.add(i);
+        return java.util.stream.IntStream.range(0, trainExamples.size()).filter(i -> !in.contains(i)).toArray();
+    }
+
     /** Distils the teacher fit into the student encoder through the train texts outside {@code set}; scores the student. */
     private void distil(dev.polymath.text.bert.BertSentenceEncoder teacherEnc, FewShotClassifier teacher, List<String> texts, List<String> labels,
                         int[] set, long seed, java.util.Map<String, List<Double>> extraRows) {
-        var in = new java.util.HashSet<Integer>();
-        for (int i : set) in.add(i);
-        int[] poolRows = java.util.stream.IntStream.range(0, trainExamples.size()).filter(i -> !in.contains(i)).toArray();
+        int[] poolRows = trainRowsOutside(set);
         List<String> pool = java.util.Arrays.stream(poolRows).mapToObj(i -> trainExamples.get(i).text()).toList();
         try (var student = dev.polymath.text.bert.BertSentenceEncoder.open(distilStudent, setFitSettings)) {
             long t0 = System.nanoTime();
