@@ -109,8 +109,8 @@ final class FewShotCommand implements Runnable {
             if (FewShotMethods.isSetFit(method)) {
                 var src = SetFitOptions.source(encoder);
                 var o = setfit.options();
-                if (setfit.distilInto != null && (setfit.soup || poolTexts.isEmpty())) {
-                    throw new IllegalArgumentException("--setfit-distil-into " + setfit.distilInto + (setfit.soup
+                if (!setfit.distilInto.isEmpty() && (setfit.soup || poolTexts.isEmpty())) {
+                    throw new IllegalArgumentException("--setfit-distil-into " + String.join(",", setfit.distilInto) + (setfit.soup
                             ? ": distils one fit; drop --setfit-soup" : ": the teacher labels unlabelled texts; give them with --pool FILE|REF"));
                 }
                 if (setfit.ensemble > 1 && !setfit.soup) {
@@ -134,17 +134,18 @@ final class FewShotCommand implements Runnable {
                     }
                     try (var enc = BertSentenceEncoder.open(src, SetFitOptions.settings(encoder))) {
                         var r = SetFit.fit(enc, encoder.model, texts, labels, poolTexts, o, seed, show);
-                        if (setfit.distilInto != null) {
+                        if (!setfit.distilInto.isEmpty()) {
                             report("teacher: ", r, o, texts.size());
-                            var studentSrc = BertSource.resolve(setfit.distilInto);
-                            try (var student = BertSentenceEncoder.open(studentSrc, SetFitOptions.settings(encoder))) {
-                                var d = setfit.distillation().distil(r.classifier(), enc, student, setfit.distilInto, texts, labels, poolTexts, o, seed);
-                                double ms = (System.nanoTime() - t0) / 1e6;
-                                SetFit.save(d.student().classifier(), student, studentSrc, out);
-                                System.out.printf(Locale.ROOT, "fitted setfit on %s as the teacher, distilled into %s with %d of its labels of %d pool texts "
-                                        + "(%d steps) in %.0f ms; saved the student with its fine-tuned encoder to %s%n", encoder.model, setfit.distilInto,
-                                        d.pseudoRows().length, poolTexts.size(), d.student().steps(), ms, out);
-                            }
+                            var students = setfit.distilInto.stream().map(BertSource::resolve).toList();
+                            setfit.distillation().chain(r.classifier(), enc, students, SetFitOptions.settings(encoder), texts, labels, poolTexts, o, seed,
+                                    (g, student, d) -> {
+                                        System.out.printf(Locale.ROOT, "distilled into %s with %d of its teacher's labels of %d pool texts (%d steps)%n",
+                                                students.get(g).name(), d.pseudoRows().length, poolTexts.size(), d.student().steps());
+                                        if (g == students.size() - 1) SetFit.save(d.student().classifier(), student, students.get(g), out);
+                                    });
+                            System.out.printf(Locale.ROOT, "fitted setfit on %s as the teacher and distilled it in %.0f ms; saved the last student "
+                                    + "(%s) with its fine-tuned encoder to %s%n", encoder.model, (System.nanoTime() - t0) / 1e6,
+                                    students.get(students.size() - 1).name(), out);
                             return 0;
                         }
                         double ms = (System.nanoTime() - t0) / 1e6;
@@ -274,7 +275,7 @@ final class FewShotCommand implements Runnable {
             config.put("encoder", encoder.model);
             if (methods.stream().anyMatch(FewShotMethods::isSetFit)) config.put("setfit", setfit.options().toString());
             if (!setfit.ensembleEncoders.isEmpty()) config.put("setfit_ensemble_encoders", setfit.ensembleEncoders);
-            if (setfit.distilInto != null) config.put("setfit_distillation", setfit.distilInto + " " + setfit.distillation());
+            if (!setfit.distilInto.isEmpty()) config.put("setfit_distillation", String.join(",", setfit.distilInto) + " " + setfit.distillation());
             try (var enc = encoder.open(); Run run = Run.start(runs.dir(), "fewshot-eval", config, seed)) {
                 run.dataset(t.name(), DatasetCatalog.locate(t.name().split("/")[0].split(":")[0]));
                 var eval = new FewShotEvaluation(t, testSplit, enc, encoder.model, line -> System.err.println("fewshot: " + line))
@@ -284,7 +285,7 @@ final class FewShotCommand implements Runnable {
                             .withSetFitCheckpoints(setfit.checkpoints).withSetFitSelectionSplit(setfit.selectionSplit)
                             .withSetFitEnsemble(setfit.ensemble).withSetFitWise(setfit.wise).withSetFitSoup(setfit.soup)
                             .withSetFitMemberEncoders(setfit.ensembleEncoders.stream().map(BertSource::resolve).toList())
-                            .withSetFitDistillation(setfit.distilInto == null ? null : BertSource.resolve(setfit.distilInto), setfit.distillation());
+                            .withSetFitDistillation(setfit.distilInto.stream().map(BertSource::resolve).toList(), setfit.distillation());
                 }
                 if (methods.contains("meta")) eval.withMeta(meta.train(t, enc, seed, line -> System.err.println("fewshot: " + line)));
                 var rows = eval.run(methods, shots, draws, seed);

@@ -87,10 +87,11 @@ final class SetFitOptions {
                     + "one per member, instead of --encoder: an ensemble across pretrained encoders")
     List<String> ensembleEncoders = new ArrayList<>();
 
-    @Option(names = "--setfit-distil-into", paramLabel = "ENC",
-            description = "setfit, eval: also distil each fit into this encoder (e.g. minilm) through the train texts outside the "
-                    + "support set, labelled by the fit; scored as 'setfit distilled into ENC'")
-    String distilInto;
+    @Option(names = "--setfit-distil-into", split = ",", paramLabel = "ENC[,ENC...]",
+            description = "setfit: distil the fit into this encoder (e.g. minilm) through unlabelled texts it labels (eval: the train "
+                    + "texts outside the support set, scored as 'setfit distilled into ENC'; fit: --pool, saves the student). "
+                    + "Several: a chain, each student the next one's teacher (e.g. bge-small,minilm)")
+    List<String> distilInto = new ArrayList<>();
 
     @Option(names = "--setfit-distil-per-class", paramLabel = "N",
             description = "setfit distillation: pool texts kept per label, the teacher's most confident (default: 100)")
@@ -161,7 +162,7 @@ final class SetFitOptions {
 
     /** The distillation the options ask for, or null. */
     SetFitDistillation distillation() {
-        return distilInto == null ? null : new SetFitDistillation(distilPerClass, distilSteps);
+        return distilInto.isEmpty() ? null : new SetFitDistillation(distilPerClass, distilSteps);
     }
 
     /** The trainable (DJL) form of the encoder the options name; only the built-in MiniLM or a safetensors folder. */

@@ -37,10 +37,13 @@ class FewShotSetFitCommandTest {
         assertTrue(none.code() != 0);
         assertTrue(none.err().contains("give them with --pool"), none.err());
         var r = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-steps", "2", "--setfit-batch", "8",
-                "--setfit-distil-into", "minilm", "--setfit-distil-per-class", "1", "--setfit-distil-steps", "2", "--pool", pool.toString(),
+                "--setfit-distil-into", "minilm,minilm", "--setfit-distil-per-class", "1", "--setfit-distil-steps", "2", "--pool", pool.toString(),
                 "--encoder-threads", "1", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("teacher: setfit trained (") && r.out().contains("distilled into minilm with 4 of its labels of 4 pool texts (2 steps)"), r.out());
+        // a chain of two students, each line one generation; the last one is saved
+        assertTrue(r.out().contains("teacher: setfit trained ("), r.out());
+        assertEquals(2, r.out().split("distilled into minilm with 4 of its teacher's labels of 4 pool texts \\(2 steps\\)", -1).length - 1, r.out());
+        assertTrue(r.out().contains("saved the last student (minilm)"), r.out());
         Path in = tmp.resolve("in.txt");
         Files.writeString(in, "my card has not arrived yet\n");
         var p = MainTest.run("fewshot", "predict", "--model", out.toString(), "--input", in.toString(), "--encoder-threads", "1");

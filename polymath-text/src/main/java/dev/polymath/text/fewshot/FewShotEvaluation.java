@@ -60,7 +60,7 @@ public final class FewShotEvaluation {
     private List<Double> setFitWise = List.of();
     private boolean setFitSoup;
     private List<dev.polymath.text.bert.BertSource> setFitMemberSources = List.of();
-    private dev.polymath.text.bert.BertSource distilStudent;
+    private List<dev.polymath.text.bert.BertSource> distilStudents = List.of();
     private SetFitDistillation distillation;
     private String selectionSplit;
     private boolean fixedSplits = true;
@@ -133,13 +133,13 @@ public final class FewShotEvaluation {
     }
 
     /**
-     * Also distils each {@code setfit} fit (the teacher) into {@code student} through the train texts outside the support
-     * set, their labels hidden ({@link SetFitDistillation}), and scores the student as the row
-     * {@code setfit distilled into <student>} (and its selection-split row). {@code null} = off.
+     * Also distils each {@code setfit} fit (the teacher) into {@code students} in turn ({@link SetFitDistillation#chain})
+     * through the train texts outside the support set, their labels hidden, and scores each generation as the row
+     * {@code setfit distilled into <student>[ then <student>...]} (and its selection-split row). Empty = off.
      */
-    public FewShotEvaluation withSetFitDistillation(dev.polymath.text.bert.BertSource student, SetFitDistillation d) {
-        if ((student == null) != (d == null)) throw new IllegalArgumentException("distillation needs both a student encoder and its settings");
-        this.distilStudent = student;
+    public FewShotEvaluation withSetFitDistillation(List<dev.polymath.text.bert.BertSource> students, SetFitDistillation d) {
+        if (students.isEmpty() != (d == null)) throw new IllegalArgumentException("distillation needs both a student encoder and its settings");
+        this.distilStudents = List.copyOf(students);
         this.distillation = d;
         return this;
     }
@@ -498,21 +498,21 @@ public final class FewShotEvaluation {
         return java.util.stream.IntStream.range(0, trainExamples.size()).filter(i -> !in.contains(i)).toArray();
     }
 
-    /** Distils the teacher fit into the student encoder through the train texts outside {@code set}; scores the student. */
+    /** Distils the teacher fit through the student encoders via the train texts outside {@code set}; scores each student. */
     private void distil(dev.polymath.text.bert.BertSentenceEncoder teacherEnc, FewShotClassifier teacher, List<String> texts, List<String> labels,
                         int[] set, long seed, java.util.Map<String, List<Double>> extraRows) {
         int[] poolRows = trainRowsOutside(set);
         List<String> pool = java.util.Arrays.stream(poolRows).mapToObj(i -> trainExamples.get(i).text()).toList();
-        try (var student = dev.polymath.text.bert.BertSentenceEncoder.open(distilStudent, setFitSettings)) {
-            long t0 = System.nanoTime();
-            var d = distillation.distil(teacher, teacherEnc, student, distilStudent.name(), texts, labels, pool, setFitOptions, seed);
-            double fitS = (System.nanoTime() - t0) / 1e9;
+        long[] t0 = {System.nanoTime()};
+        distillation.chain(teacher, teacherEnc, distilStudents, setFitSettings, texts, labels, pool, setFitOptions, seed, (g, student, d) -> {
+            double fitS = (System.nanoTime() - t0[0]) / 1e9;
             int right = 0;
             for (int j = 0; j < d.pseudoRows().length; j++) {
                 if (trainExamples.get(poolRows[d.pseudoRows()[j]]).label().equals(d.pseudoLabels().get(j))) right++;
             }
             var clf = d.student().classifier();
-            String name = "setfit distilled into " + distilStudent.name();
+            String name = "setfit distilled into " + String.join(" then ",
+                    distilStudents.subList(0, g + 1).stream().map(dev.polymath.text.bert.BertSource::name).toList());
             double acc = accuracy(clf.predict(student.encode(testTexts)));
             extraRows.computeIfAbsent(name, x -> new ArrayList<>()).add(acc);
             String sel = "";
@@ -525,7 +525,8 @@ public final class FewShotEvaluation {
             log.accept(String.format(java.util.Locale.ROOT, "%s: %d teacher labels of %d pool texts (%.2f%% correct), %d steps, fit %.0f s; %s %.2f%s",
                     name, d.pseudoRows().length, pool.size(), d.pseudoRows().length == 0 ? 0.0 : 100.0 * right / d.pseudoRows().length,
                     d.student().steps(), fitS, testSplit, acc, sel));
-        }
+            t0[0] = System.nanoTime();
+        });
     }
 
     /** Members 2..n of the {@code setfit} ensemble, each a fresh fit from {@code start}, added to the averages; scores them. */

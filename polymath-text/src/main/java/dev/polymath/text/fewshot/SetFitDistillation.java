@@ -1,6 +1,8 @@
 package dev.polymath.text.fewshot;
 
 import dev.polymath.text.bert.BertSentenceEncoder;
+import dev.polymath.text.bert.BertSource;
+import dev.polymath.text.encoder.EncoderSettings;
 import dev.polymath.text.encoder.SentenceEncoder;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +11,8 @@ import java.util.List;
  * Distils a fitted few-shot classifier (the teacher, on any encoder) into another encoder (the student) through
  * unlabelled text, as SetFit's distillation does: the teacher labels the pool, and the student is fine-tuned with
  * {@link SetFit} on the support set plus the pool texts the teacher is surest of, its head fitted on both. A larger
- * encoder's accuracy can so be served at a smaller one's cost.
+ * encoder's accuracy can so be served at a smaller one's cost. {@link #chain} repeats it through several students, each
+ * generation's student labelling the pool for the next (a student often beats its teacher, as in born-again networks).
  *
  * @param perClass the most pool texts kept per teacher label (the most confident ones); the quota keeps classes balanced
  * @param steps    the student's fine-tuning steps
@@ -23,6 +26,34 @@ public record SetFitDistillation(int perClass, int steps) {
 
     /** The student's fit, and which pool rows the teacher labelled with what (indices into {@code pool}, label names). */
     public record Result(SetFit.Result student, int[] pseudoRows, List<String> pseudoLabels) {}
+
+    /** Sees each generation of a {@link #chain} while its student encoder is still open. */
+    @FunctionalInterface
+    public interface Generation {
+        void accept(int generation, BertSentenceEncoder student, Result result);
+    }
+
+    /**
+     * Distils {@code teacher} into {@code students[0]}, that student into {@code students[1]}, and so on, each fine-tuned
+     * from its source with {@link #distil}; {@code onGeneration} sees each (0-based) before its student encoder closes.
+     */
+    public void chain(FewShotClassifier teacher, SentenceEncoder teacherEncoder, List<BertSource> students, EncoderSettings settings,
+                      List<String> texts, List<String> labels, List<String> pool, SetFit.Options o, long seed, Generation onGeneration) {
+        if (students.isEmpty()) throw new IllegalArgumentException("distillation needs at least one student encoder");
+        link(teacher, teacherEncoder, students, 0, settings, texts, labels, pool, o, seed, onGeneration);
+    }
+
+    // recursive so that each teacher encoder stays open exactly while its student learns from it
+    private void link(FewShotClassifier teacher, SentenceEncoder teacherEncoder, List<BertSource> students, int g, EncoderSettings settings,
+                      List<String> texts, List<String> labels, List<String> pool, SetFit.Options o, long seed, Generation onGeneration) {
+        try (var student = BertSentenceEncoder.open(students.get(g), settings)) {
+            var r = distil(teacher, teacherEncoder, student, students.get(g).name(), texts, labels, pool, o, seed);
+            onGeneration.accept(g, student, r);
+            if (g + 1 < students.size()) {
+                link(r.student().classifier(), student, students, g + 1, settings, texts, labels, pool, o, seed, onGeneration);
+            }
+        }
+    }
 
     /**
      * Fine-tunes {@code student} on {@code texts}/{@code labels} plus the teacher's confident labels of {@code pool}.

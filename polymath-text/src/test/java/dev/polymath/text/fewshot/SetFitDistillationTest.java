@@ -69,4 +69,45 @@ class SetFitDistillationTest {
         assertThrows(IllegalArgumentException.class, () -> new SetFitDistillation(0, 4));
         assertThrows(IllegalArgumentException.class, () -> new SetFitDistillation(3, 0));
     }
+
+    @Test
+    void inAChainEachStudentIsTheNextOnesTeacher() {
+        Task t = DatasetCatalog.load("banking77").tasks().get(0);
+        var labels3 = t.labels().subList(0, 3);
+        var support = new ArrayList<Example>();
+        var pool = new ArrayList<String>();
+        var counts = new HashMap<String, Integer>();
+        for (Example e : t.split(Task.TRAIN)) {
+            if (!labels3.contains(e.label())) continue;
+            int n = counts.merge(e.label(), 1, Integer::sum);
+            if (n <= 4) support.add(e);
+            else if (n <= 10) pool.add(e.text());
+        }
+        List<String> texts = support.stream().map(Example::text).toList(), labels = support.stream().map(Example::label).toList();
+        var settings = EncoderSettings.defaults().withThreads(1);
+        BertSource src = BertSource.builtinMiniLm();
+        var seen = new ArrayList<Integer>();
+        var firstStudentSays = new ArrayList<String>();
+        try (var teacherEnc = BertSentenceEncoder.open(src, settings)) {
+            var teacher = FewShotClassifier.fit(teacherEnc, "minilm", new PrototypeMethod(), texts, labels, List.of(), 0);
+            var o = SetFit.Options.defaults().withBatchSize(6);
+            new SetFitDistillation(6, 3).chain(teacher, teacherEnc, List.of(src, src), settings, texts, labels, pool, o, 0, (g, student, d) -> {
+                seen.add(g);
+                assertEquals(3, d.student().steps());
+                if (g == 0) {
+                    firstStudentSays.addAll(d.student().classifier().predict(student.encode(pool)));
+                } else {
+                    // the second generation learnt the first student's labels of the pool, not the frozen teacher's
+                    for (int j = 0; j < d.pseudoRows().length; j++) {
+                        assertEquals(firstStudentSays.get(d.pseudoRows()[j]), d.pseudoLabels().get(j), "pool row " + d.pseudoRows()[j]);
+                    }
+                    assertTrue(d.pseudoRows().length > 0, "kept none");
+                }
+            });
+            assertEquals(List.of(0, 1), seen);
+            var e = assertThrows(IllegalArgumentException.class, () -> new SetFitDistillation(6, 3)
+                    .chain(teacher, teacherEnc, List.of(), settings, texts, labels, pool, o, 0, (g, s, d) -> { }));
+            assertTrue(e.getMessage().contains("at least one student"), e.getMessage());
+        }
+    }
 }
