@@ -86,6 +86,10 @@ final class FewShotCommand implements Runnable {
         @Option(names = "--out", required = true, description = "folder to write the classifier to")
         Path out;
 
+        @Option(names = "--teacher", paramLabel = "DIR", description = "with --method setfit --setfit-distil-into ENC: distil this saved "
+                + "classifier (a folder written by 'fewshot fit', any method) instead of fitting a teacher first")
+        Path teacher;
+
         @Option(names = "--seed", defaultValue = "0")
         long seed;
 
@@ -106,6 +110,10 @@ final class FewShotCommand implements Runnable {
             var xy = examples(t);
             List<String> texts = xy.get(0), labels = xy.get(1);
             List<String> poolTexts = pool == null ? List.of() : TextDatasets.texts(pool);
+            if (teacher != null && (!FewShotMethods.isSetFit(method) || setfit.distilInto.isEmpty())) {
+                throw new IllegalArgumentException("--teacher " + teacher + ": the saved classifier is distilled into a student; "
+                        + "add --method setfit --setfit-distil-into ENC (e.g. minilm) and --pool FILE|REF");
+            }
             if (FewShotMethods.isSetFit(method)) {
                 var src = SetFitOptions.source(encoder);
                 var o = setfit.options();
@@ -118,6 +126,10 @@ final class FewShotCommand implements Runnable {
                             + "classifier; add --setfit-soup to save the uniform soup of the " + setfit.ensemble + " fits (their weights averaged)");
                 }
                 long t0 = System.nanoTime();
+                if (teacher != null) {
+                    withSaved(teacher, encoder, (clf, enc) -> distil(clf, enc, texts, labels, poolTexts, o, t0));
+                    return 0;
+                }
                 // the step count depends on the support set (epochs) and self-training: shown without a total
                 try (var progress = dev.polymath.core.run.Progress.builder("setfit").unit("steps").build()) {
                     SetFit.StepListener show = (step, stepTexts, stepLabels) -> progress.set(step);
@@ -136,16 +148,7 @@ final class FewShotCommand implements Runnable {
                         var r = SetFit.fit(enc, encoder.model, texts, labels, poolTexts, o, seed, show);
                         if (!setfit.distilInto.isEmpty()) {
                             report("teacher: ", r, o, texts.size());
-                            var students = setfit.distilInto.stream().map(BertSource::resolve).toList();
-                            setfit.distillation().chain(r.classifier(), enc, students, SetFitOptions.settings(encoder), texts, labels, poolTexts, o, seed,
-                                    (g, student, d) -> {
-                                        System.out.printf(Locale.ROOT, "distilled into %s with %d of its teacher's labels of %d pool texts (%d steps)%n",
-                                                students.get(g).name(), d.pseudoRows().length, poolTexts.size(), d.student().steps());
-                                        if (g == students.size() - 1) SetFit.save(d.student().classifier(), student, students.get(g), out);
-                                    });
-                            System.out.printf(Locale.ROOT, "fitted setfit on %s as the teacher and distilled it in %.0f ms; saved the last student "
-                                    + "(%s) with its fine-tuned encoder to %s%n", encoder.model, (System.nanoTime() - t0) / 1e6,
-                                    students.get(students.size() - 1).name(), out);
+                            distil(r.classifier(), enc, texts, labels, poolTexts, o, t0);
                             return 0;
                         }
                         double ms = (System.nanoTime() - t0) / 1e6;
@@ -170,6 +173,38 @@ final class FewShotCommand implements Runnable {
             }
             return 0;
         }
+
+        /** Distils {@code teacher} through the {@code --setfit-distil-into} chain and saves the last student to {@code --out}. */
+        private Void distil(FewShotClassifier teacherClf, dev.polymath.text.encoder.SentenceEncoder teacherEnc, List<String> texts, List<String> labels,
+                            List<String> poolTexts, SetFit.Options o, long t0) {
+            var students = setfit.distilInto.stream().map(BertSource::resolve).toList();
+            var d = setfit.distillation();
+            try (var progress = dev.polymath.core.run.Progress.builder("distil").total((long) d.steps() * students.size()).unit("steps").build()) {
+                d.chain(teacherClf, teacherEnc, students, SetFitOptions.settings(encoder), texts, labels, poolTexts, o, seed,
+                        (g, student, r) -> {
+                            System.out.printf(Locale.ROOT, "distilled into %s with %d of its teacher's labels of %d pool texts (%d steps)%n",
+                                    students.get(g).name(), r.pseudoRows().length, poolTexts.size(), r.student().steps());
+                            if (g == students.size() - 1) SetFit.save(r.student().classifier(), student, students.get(g), out);
+                        }, (step, stepTexts, stepLabels) -> progress.step());
+            }
+            System.out.printf(Locale.ROOT, "distilled the teacher (%s) in %.0f ms; saved the last student (%s) with its fine-tuned encoder to %s%n",
+                    teacher != null ? teacher : "setfit on " + encoder.model, (System.nanoTime() - t0) / 1e6,
+                    students.get(students.size() - 1).name(), out);
+            return null;
+        }
+    }
+
+    /** Runs {@code f} on the classifier saved in {@code model} and its encoder (a setfit fit's own, else {@code encoder}'s). */
+    static <R> R withSaved(Path model, EncoderOptions encoder, java.util.function.BiFunction<FewShotClassifier, dev.polymath.text.encoder.SentenceEncoder, R> f) {
+        if (SetFit.isSetFit(model)) {
+            var loaded = SetFit.load(model, SetFitOptions.settings(encoder));
+            try (var enc = loaded.encoder()) {
+                return f.apply(loaded.classifier(), enc);
+            }
+        }
+        try (var enc = encoder.open(FewShotClassifier.savedModel(model))) {
+            return f.apply(FewShotClassifier.load(model, enc.identity()), enc);
+        }
     }
 
     /** One SetFit fit's training summary on standard output. */
@@ -193,27 +228,40 @@ final class FewShotCommand implements Runnable {
 
         @Override
         public Integer call() {
-            List<String> texts = TextDatasets.texts(input);
-            if (SetFit.isSetFit(model)) {
-                var loaded = SetFit.load(model, SetFitOptions.settings(encoder));
-                try (var enc = loaded.encoder()) {
-                    print(texts, loaded.classifier(), loaded.classifier().predictProba(enc, texts));
+            // a labelled dataset:split (a classification task) is also scored; a file is only predicted
+            Task labelled = !java.nio.file.Files.isRegularFile(Path.of(input)) && input.contains(":") ? labelledTask(input) : null;
+            List<String> texts = labelled == null ? TextDatasets.texts(input) : examples(labelled).get(0);
+            withSaved(model, encoder, (clf, enc) -> {
+                double[][] probs = clf.predictProba(enc, texts);
+                print(texts, clf, probs);
+                if (labelled != null) {
+                    List<String> gold = examples(labelled).get(1);
+                    int right = 0;
+                    for (int i = 0; i < probs.length; i++) if (clf.labels().label(argmax(probs[i])).equals(gold.get(i))) right++;
+                    System.err.printf(Locale.ROOT, "accuracy %.2f%% (%d of %d texts of %s)%n", 100.0 * right / probs.length, right, probs.length, input);
                 }
-                return 0;
-            }
-            try (var enc = encoder.open(FewShotClassifier.savedModel(model))) {
-                var clf = FewShotClassifier.load(model, enc.identity());
-                print(texts, clf, clf.predictProba(enc, texts));
-            }
+                return null;
+            });
             return 0;
+        }
+
+        /** The classification task {@code ref} names, or null when it has none (then only its texts are predicted). */
+        private static Task labelledTask(String ref) {
+            for (Task t : DatasetCatalog.resolve(ref).tasks()) if (t.kind() == TaskKind.CLASSIFICATION) return t;
+            return null;
+        }
+
+        private static int argmax(double[] p) {
+            int best = 0;
+            for (int c = 1; c < p.length; c++) if (p[c] > p[best]) best = c;
+            return best;
         }
 
         private static void print(List<String> texts, FewShotClassifier clf, double[][] p) {
             var sb = new StringBuilder();
             for (int i = 0; i < texts.size(); i++) {
-                int best = 0;
-                for (int c = 1; c < p[i].length; c++) if (p[i][c] > p[i][best]) best = c;
-                sb.append(texts.get(i).replace('\t', ' ')).append('\t').append(clf.labels().label(best)).append('\t')
+                int best = argmax(p[i]);
+                sb.append(texts.get(i).replace('\t', ' ').replace('\n', ' ').replace('\r', ' ')).append('\t').append(clf.labels().label(best)).append('\t')
                         .append(String.format(Locale.ROOT, "%.4f", p[i][best])).append('\n');
             }
             System.out.print(sb);

@@ -52,6 +52,36 @@ class FewShotSetFitCommandTest {
     }
 
     @Test
+    void aSavedClassifierIsDistilledAndALabelledSplitIsScored(@TempDir Path tmp) throws Exception {
+        Path proto = tmp.resolve("proto");
+        assertEquals(0, MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--encoder-threads", "1", "--out", proto.toString()).code());
+        // predicting a labelled split also prints its accuracy, the share of printed labels that match the dataset's; one line per text
+        // (some BANKING77 test texts hold line breaks)
+        var p = MainTest.run("fewshot", "predict", "--model", proto.toString(), "--input", "banking77:test", "--encoder-threads", "1");
+        assertEquals(0, p.code(), p.err());
+        var gold = dev.polymath.core.data.DatasetCatalog.load("banking77").tasks().get(0).split("test");
+        String[] lines = p.out().strip().split("\n");
+        assertEquals(gold.size(), lines.length);
+        int right = 0;
+        for (int i = 0; i < lines.length; i++) if (lines[i].split("\t")[1].equals(gold.get(i).label())) right++;
+        assertTrue(p.err().contains(String.format(java.util.Locale.ROOT, "accuracy %.2f%% (%d of %d texts of banking77:test)",
+                100.0 * right / lines.length, right, lines.length)), p.err());
+
+        Path pool = tmp.resolve("pool.txt");
+        Files.writeString(pool, "my card still has not come\nwhat is the exchange rate today\nI lost my phone\nhow do I top up by cheque\n");
+        Path out = tmp.resolve("student");
+        var refused = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--teacher", proto.toString(), "--out", out.toString());
+        assertTrue(refused.code() != 0 && refused.err().contains("--setfit-distil-into"), refused.err());
+        var r = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-batch", "8", "--teacher", proto.toString(),
+                "--setfit-distil-into", "minilm", "--setfit-distil-per-class", "1", "--setfit-distil-steps", "2", "--pool", pool.toString(),
+                "--encoder-threads", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("distilled into minilm with 4 of its teacher's labels of 4 pool texts (2 steps)"), r.out());
+        assertTrue(r.out().contains("distilled the teacher (" + proto + ")") && !r.out().contains("setfit trained"), r.out());
+        assertTrue(Files.isRegularFile(out.resolve("encoder").resolve("model.safetensors")));
+    }
+
+    @Test
     void aSoupOfFitsIsSavedAsOneClassifierAndAnEnsembleIsRefused(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("soup");
         var r = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-steps", "2", "--setfit-batch", "8",

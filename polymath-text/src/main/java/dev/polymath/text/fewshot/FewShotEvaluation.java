@@ -526,7 +526,7 @@ public final class FewShotEvaluation {
                     name, d.pseudoRows().length, pool.size(), d.pseudoRows().length == 0 ? 0.0 : 100.0 * right / d.pseudoRows().length,
                     d.student().steps(), fitS, testSplit, acc, sel));
             t0[0] = System.nanoTime();
-        });
+        }, SetFit.StepListener.NONE);
     }
 
     /** Members 2..n of the {@code setfit} ensemble, each a fresh fit from {@code start}, added to the averages; scores them. */

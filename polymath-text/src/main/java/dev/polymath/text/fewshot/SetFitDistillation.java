@@ -35,22 +35,25 @@ public record SetFitDistillation(int perClass, int steps) {
 
     /**
      * Distils {@code teacher} into {@code students[0]}, that student into {@code students[1]}, and so on, each fine-tuned
-     * from its source with {@link #distil}; {@code onGeneration} sees each (0-based) before its student encoder closes.
+     * from its source with {@link #distil}; {@code onGeneration} sees each (0-based) before its student encoder closes,
+     * {@code onStep} every student's every step.
      */
     public void chain(FewShotClassifier teacher, SentenceEncoder teacherEncoder, List<BertSource> students, EncoderSettings settings,
-                      List<String> texts, List<String> labels, List<String> pool, SetFit.Options o, long seed, Generation onGeneration) {
+                      List<String> texts, List<String> labels, List<String> pool, SetFit.Options o, long seed, Generation onGeneration,
+                      SetFit.StepListener onStep) {
         if (students.isEmpty()) throw new IllegalArgumentException("distillation needs at least one student encoder");
-        link(teacher, teacherEncoder, students, 0, settings, texts, labels, pool, o, seed, onGeneration);
+        link(teacher, teacherEncoder, students, 0, settings, texts, labels, pool, o, seed, onGeneration, onStep);
     }
 
     // recursive so that each teacher encoder stays open exactly while its student learns from it
     private void link(FewShotClassifier teacher, SentenceEncoder teacherEncoder, List<BertSource> students, int g, EncoderSettings settings,
-                      List<String> texts, List<String> labels, List<String> pool, SetFit.Options o, long seed, Generation onGeneration) {
+                      List<String> texts, List<String> labels, List<String> pool, SetFit.Options o, long seed, Generation onGeneration,
+                      SetFit.StepListener onStep) {
         try (var student = BertSentenceEncoder.open(students.get(g), settings)) {
-            var r = distil(teacher, teacherEncoder, student, students.get(g).name(), texts, labels, pool, o, seed);
+            var r = distil(teacher, teacherEncoder, student, students.get(g).name(), texts, labels, pool, o, seed, onStep);
             onGeneration.accept(g, student, r);
             if (g + 1 < students.size()) {
-                link(r.student().classifier(), student, students, g + 1, settings, texts, labels, pool, o, seed, onGeneration);
+                link(r.student().classifier(), student, students, g + 1, settings, texts, labels, pool, o, seed, onGeneration, onStep);
             }
         }
     }
@@ -62,6 +65,12 @@ public record SetFitDistillation(int perClass, int steps) {
      */
     public Result distil(FewShotClassifier teacher, SentenceEncoder teacherEncoder, BertSentenceEncoder student, String model,
                          List<String> texts, List<String> labels, List<String> pool, SetFit.Options o, long seed) {
+        return distil(teacher, teacherEncoder, student, model, texts, labels, pool, o, seed, SetFit.StepListener.NONE);
+    }
+
+    /** {@link #distil(FewShotClassifier, SentenceEncoder, BertSentenceEncoder, String, List, List, List, SetFit.Options, long)}, telling {@code onStep} of every step. */
+    public Result distil(FewShotClassifier teacher, SentenceEncoder teacherEncoder, BertSentenceEncoder student, String model,
+                         List<String> texts, List<String> labels, List<String> pool, SetFit.Options o, long seed, SetFit.StepListener onStep) {
         if (pool.isEmpty()) throw new IllegalArgumentException("distillation needs unlabelled texts for the teacher to label; none given");
         var index = LabelIndex.of(labels);
         for (int c = 0; c < index.size(); c++) {
@@ -80,7 +89,7 @@ public record SetFitDistillation(int perClass, int steps) {
         }
         l.addAll(names);
         var r = SetFit.fit(student, model, t, l, List.of(),
-                o.withSelfTraining(SetFit.SelfTraining.OFF).withPretrainSteps(0).withMaxSteps(steps), seed);
+                o.withSelfTraining(SetFit.SelfTraining.OFF).withPretrainSteps(0).withMaxSteps(steps), seed, onStep);
         return new Result(r, sel.rows(), List.copyOf(names));
     }
 }

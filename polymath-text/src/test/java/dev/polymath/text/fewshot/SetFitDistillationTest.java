@@ -88,6 +88,7 @@ class SetFitDistillationTest {
         BertSource src = BertSource.builtinMiniLm();
         var seen = new ArrayList<Integer>();
         var firstStudentSays = new ArrayList<String>();
+        int[] steps = {0};
         try (var teacherEnc = BertSentenceEncoder.open(src, settings)) {
             var teacher = FewShotClassifier.fit(teacherEnc, "minilm", new PrototypeMethod(), texts, labels, List.of(), 0);
             var o = SetFit.Options.defaults().withBatchSize(6);
@@ -103,10 +104,11 @@ class SetFitDistillationTest {
                     }
                     assertTrue(d.pseudoRows().length > 0, "kept none");
                 }
-            });
+            }, (step, stepTexts, stepLabels) -> steps[0]++);
             assertEquals(List.of(0, 1), seen);
+            assertEquals(6, steps[0], "every step of both students reported");
             var e = assertThrows(IllegalArgumentException.class, () -> new SetFitDistillation(6, 3)
-                    .chain(teacher, teacherEnc, List.of(), settings, texts, labels, pool, o, 0, (g, s, d) -> { }));
+                    .chain(teacher, teacherEnc, List.of(), settings, texts, labels, pool, o, 0, (g, s, d) -> { }, SetFit.StepListener.NONE));
             assertTrue(e.getMessage().contains("at least one student"), e.getMessage());
         }
     }
