@@ -427,7 +427,14 @@ public final class FewShotEvaluation {
                 log.accept("setfit: self-training pool of " + pool.size() + " unlabelled train texts (copies of support texts are skipped)");
             }
             checkpoint.afterStep(0, texts, labels);
-            var r = SetFit.fit(enc, model, texts, labels, pool, setFitOptions.withPretrainSteps(0), seed, checkpoint);
+            SetFit.Result r;
+            // minutes per fit: progress on standard error (the step total depends on epochs and self-training, so none is shown)
+            try (var progress = dev.polymath.core.run.Progress.builder("setfit fit").unit("steps").build()) {
+                r = SetFit.fit(enc, model, texts, labels, pool, setFitOptions.withPretrainSteps(0), seed, (step, fitTexts, fitLabels) -> {
+                    progress.set(step);
+                    checkpoint.afterStep(step, fitTexts, fitLabels);
+                });
+            }
             if (r.pseudoRows().length > 0) {
                 int right = 0;
                 for (int j = 0; j < r.pseudoRows().length; j++) {
@@ -504,29 +511,32 @@ public final class FewShotEvaluation {
         int[] poolRows = trainRowsOutside(set);
         List<String> pool = java.util.Arrays.stream(poolRows).mapToObj(i -> trainExamples.get(i).text()).toList();
         long[] t0 = {System.nanoTime()};
-        distillation.chain(teacher, teacherEnc, distilStudents, setFitSettings, texts, labels, pool, setFitOptions, seed, (g, student, d) -> {
-            double fitS = (System.nanoTime() - t0[0]) / 1e9;
-            int right = 0;
-            for (int j = 0; j < d.pseudoRows().length; j++) {
-                if (trainExamples.get(poolRows[d.pseudoRows()[j]]).label().equals(d.pseudoLabels().get(j))) right++;
-            }
-            var clf = d.student().classifier();
-            String name = "setfit distilled into " + String.join(" then ",
-                    distilStudents.subList(0, g + 1).stream().map(dev.polymath.text.bert.BertSource::name).toList());
-            double acc = accuracy(clf.predict(student.encode(testTexts)));
-            extraRows.computeIfAbsent(name, x -> new ArrayList<>()).add(acc);
-            String sel = "";
-            if (selectionSplit != null) {
-                double v = accuracy(clf.predict(student.encode(selectionTexts)), selectionLabels);
-                extraRows.computeIfAbsent(name + " (" + selectionSplit + ")", x -> new ArrayList<>()).add(v);
-                sel = String.format(java.util.Locale.ROOT, ", %s %.2f", selectionSplit, v);
-            }
-            // the hidden train labels are read only to report how good the teacher's labels were
-            log.accept(String.format(java.util.Locale.ROOT, "%s: %d teacher labels of %d pool texts (%.2f%% correct), %d steps, fit %.0f s; %s %.2f%s",
-                    name, d.pseudoRows().length, pool.size(), d.pseudoRows().length == 0 ? 0.0 : 100.0 * right / d.pseudoRows().length,
-                    d.student().steps(), fitS, testSplit, acc, sel));
-            t0[0] = System.nanoTime();
-        }, SetFit.StepListener.NONE);
+        try (var progress = dev.polymath.core.run.Progress.builder("distil").total((long) distillation.steps() * distilStudents.size())
+                .unit("steps").build()) {
+            distillation.chain(teacher, teacherEnc, distilStudents, setFitSettings, texts, labels, pool, setFitOptions, seed, (g, student, d) -> {
+                double fitS = (System.nanoTime() - t0[0]) / 1e9;
+                int right = 0;
+                for (int j = 0; j < d.pseudoRows().length; j++) {
+                    if (trainExamples.get(poolRows[d.pseudoRows()[j]]).label().equals(d.pseudoLabels().get(j))) right++;
+                }
+                var clf = d.student().classifier();
+                String name = "setfit distilled into " + String.join(" then ",
+                        distilStudents.subList(0, g + 1).stream().map(dev.polymath.text.bert.BertSource::name).toList());
+                double acc = accuracy(clf.predict(student.encode(testTexts)));
+                extraRows.computeIfAbsent(name, x -> new ArrayList<>()).add(acc);
+                String sel = "";
+                if (selectionSplit != null) {
+                    double v = accuracy(clf.predict(student.encode(selectionTexts)), selectionLabels);
+                    extraRows.computeIfAbsent(name + " (" + selectionSplit + ")", x -> new ArrayList<>()).add(v);
+                    sel = String.format(java.util.Locale.ROOT, ", %s %.2f", selectionSplit, v);
+                }
+                // the hidden train labels are read only to report how good the teacher's labels were
+                log.accept(String.format(java.util.Locale.ROOT, "%s: %d teacher labels of %d pool texts (%.2f%% correct), %d steps, fit %.0f s; %s %.2f%s",
+                        name, d.pseudoRows().length, pool.size(), d.pseudoRows().length == 0 ? 0.0 : 100.0 * right / d.pseudoRows().length,
+                        d.student().steps(), fitS, testSplit, acc, sel));
+                t0[0] = System.nanoTime();
+            }, (step, stepTexts, stepLabels) -> progress.step());
+        }
     }
 
     /** Members 2..n of the {@code setfit} ensemble, each a fresh fit from {@code start}, added to the averages; scores them. */

@@ -9,8 +9,10 @@ import java.util.List;
 
 /**
  * Distils a fitted few-shot classifier (the teacher, on any encoder) into another encoder (the student) through
- * unlabelled text, as SetFit's distillation does: the teacher labels the pool, and the student is fine-tuned with
- * {@link SetFit} on the support set plus the pool texts the teacher is surest of, its head fitted on both. A larger
+ * unlabelled text: the teacher labels the pool, and the student is fine-tuned with {@link SetFit} on the support set
+ * plus the pool texts the teacher is surest of, its head fitted on both. (SetFit's own distillation trainer regresses
+ * the student's pair similarities on the teacher's and fits only the head on the teacher's labels; here the labels
+ * drive the contrastive fine-tuning as well, so any classifier can teach, with or without an encoder of its own.) A larger
  * encoder's accuracy can so be served at a smaller one's cost. {@link #chain} repeats it through several students, each
  * generation's student labelling the pool for the next (a student often beats its teacher, as in born-again networks).
  *
