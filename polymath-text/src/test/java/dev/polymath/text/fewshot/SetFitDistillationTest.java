@@ -19,19 +19,24 @@ import org.junit.jupiter.api.Test;
 /** {@link SetFitDistillation} on 4 BANKING77 intents: a frozen prototype teacher labels a pool, a MiniLM student learns from it. */
 class SetFitDistillationTest {
 
+    /** Per label of {@code labels}: its first {@code shots} train examples into {@code support}, the texts up to {@code upTo} into {@code pool}. */
+    private static void split(Task t, List<String> labels, int shots, int upTo, List<Example> support, List<String> pool) {
+        var counts = new HashMap<String, Integer>();
+        for (Example e : t.split(Task.TRAIN)) {
+            if (!labels.contains(e.label())) continue;
+            int n = counts.merge(e.label(), 1, Integer::sum);
+            if (n <= shots) support.add(e);
+            else if (n <= upTo) pool.add(e.text());
+        }
+    }
+
     @Test
     void theStudentLearnsTheTeachersMostConfidentLabelsOfThePool() {
         Task t = DatasetCatalog.load("banking77").tasks().get(0);
         var labels4 = t.labels().subList(0, 4);
         var support = new ArrayList<Example>();
         var pool = new ArrayList<String>();
-        var counts = new HashMap<String, Integer>();
-        for (Example e : t.split(Task.TRAIN)) {
-            if (!labels4.contains(e.label())) continue;
-            int n = counts.merge(e.label(), 1, Integer::sum);
-            if (n <= 5) support.add(e);
-            else if (n <= 15) pool.add(e.text());
-        }
+        split(t, labels4, 5, 15, support, pool);
         pool.add(support.get(0).text().toUpperCase()); // a copy of a support text: never a teacher label
         List<String> texts = support.stream().map(Example::text).toList(), labels = support.stream().map(Example::label).toList();
         var settings = EncoderSettings.defaults().withThreads(1);
@@ -73,16 +78,9 @@ class SetFitDistillationTest {
     @Test
     void inAChainEachStudentIsTheNextOnesTeacher() {
         Task t = DatasetCatalog.load("banking77").tasks().get(0);
-        var labels3 = t.labels().subList(0, 3);
         var support = new ArrayList<Example>();
         var pool = new ArrayList<String>();
-        var counts = new HashMap<String, Integer>();
-        for (Example e : t.split(Task.TRAIN)) {
-            if (!labels3.contains(e.label())) continue;
-            int n = counts.merge(e.label(), 1, Integer::sum);
-            if (n <= 4) support.add(e);
-            else if (n <= 10) pool.add(e.text());
-        }
+        split(t, t.labels().subList(0, 3), 4, 10, support, pool);
         List<String> texts = support.stream().map(Example::text).toList(), labels = support.stream().map(Example::label).toList();
         var settings = EncoderSettings.defaults().withThreads(1);
         BertSource src = BertSource.builtinMiniLm();
