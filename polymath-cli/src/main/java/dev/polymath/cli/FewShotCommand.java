@@ -179,11 +179,12 @@ final class FewShotCommand implements Runnable {
                             List<String> poolTexts, SetFit.Options o, long t0) {
             var students = setfit.distilInto.stream().map(BertSource::resolve).toList();
             var d = setfit.distillation();
-            try (var progress = dev.polymath.core.run.Progress.builder("distil").total((long) d.steps() * students.size()).unit("steps").build()) {
+            try (var progress = dev.polymath.core.run.Progress.builder("distil").total(d.totalSteps(students.size())).unit("steps").build()) {
                 d.chain(teacherClf, teacherEnc, students, SetFitOptions.settings(encoder), texts, labels, poolTexts, o, seed,
-                        (g, student, r) -> {
-                            System.out.printf(Locale.ROOT, "distilled into %s with %d of its teacher's labels of %d pool texts (%d steps)%n",
-                                    students.get(g).name(), r.pseudoRows().length, poolTexts.size(), r.student().steps());
+                        (g, fold, folds, student, r) -> {
+                            System.out.printf(Locale.ROOT, "distilled into %s%s with %d of its teacher's labels of %d pool texts (%d steps)%n",
+                                    students.get(g).name(), folds > 1 ? " (fold " + (fold + 1) + " of " + folds + ")" : "",
+                                    r.pseudoRows().length, poolTexts.size(), r.student().steps());
                             if (g == students.size() - 1) SetFit.save(r.student().classifier(), student, students.get(g), out);
                         }, (step, stepTexts, stepLabels) -> progress.step());
             }

@@ -101,6 +101,11 @@ final class SetFitOptions {
             description = "setfit distillation: the student's fine-tuning steps (default: 200)")
     int distilSteps = 200;
 
+    @Option(names = "--setfit-distil-folds", paramLabel = "K",
+            description = "setfit distillation through a chain of students: cross-fit every generation but the last in K folds of the "
+                    + "pool, so each pool text is relabelled by a student that never saw its label (default: 1 = off)")
+    int distilFolds = 1;
+
     @Option(names = "--setfit-soup", description = "setfit, with --setfit-ensemble N: the uniform soup of the N fine-tuned encoders "
             + "(their weights averaged: one model, head fitted on it). fit: saves it; eval: scores it as the row 'setfit soup of N'")
     boolean soup;
@@ -162,7 +167,7 @@ final class SetFitOptions {
 
     /** The distillation the options ask for, or null. */
     SetFitDistillation distillation() {
-        return distilInto.isEmpty() ? null : new SetFitDistillation(distilPerClass, distilSteps);
+        return distilInto.isEmpty() ? null : new SetFitDistillation(distilPerClass, distilSteps, distilFolds);
     }
 
     /** The trainable (DJL) form of the encoder the options name; only the built-in MiniLM or a safetensors folder. */

@@ -511,9 +511,9 @@ public final class FewShotEvaluation {
         int[] poolRows = trainRowsOutside(set);
         List<String> pool = java.util.Arrays.stream(poolRows).mapToObj(i -> trainExamples.get(i).text()).toList();
         long[] t0 = {System.nanoTime()};
-        try (var progress = dev.polymath.core.run.Progress.builder("distil").total((long) distillation.steps() * distilStudents.size())
+        try (var progress = dev.polymath.core.run.Progress.builder("distil").total(distillation.totalSteps(distilStudents.size()))
                 .unit("steps").build()) {
-            distillation.chain(teacher, teacherEnc, distilStudents, setFitSettings, texts, labels, pool, setFitOptions, seed, (g, student, d) -> {
+            distillation.chain(teacher, teacherEnc, distilStudents, setFitSettings, texts, labels, pool, setFitOptions, seed, (g, fold, folds, student, d) -> {
                 double fitS = (System.nanoTime() - t0[0]) / 1e9;
                 int right = 0;
                 for (int j = 0; j < d.pseudoRows().length; j++) {
@@ -521,7 +521,8 @@ public final class FewShotEvaluation {
                 }
                 var clf = d.student().classifier();
                 String name = "setfit distilled into " + String.join(" then ",
-                        distilStudents.subList(0, g + 1).stream().map(dev.polymath.text.bert.BertSource::name).toList());
+                        distilStudents.subList(0, g + 1).stream().map(dev.polymath.text.bert.BertSource::name).toList())
+                        + (folds > 1 ? " (fold " + (fold + 1) + " of " + folds + ")" : "");
                 double acc = accuracy(clf.predict(student.encode(testTexts)));
                 extraRows.computeIfAbsent(name, x -> new ArrayList<>()).add(acc);
                 String sel = "";

@@ -442,17 +442,23 @@ public final class SetFit {
      */
     static PseudoLabels.Selection pseudoLabel(FewShotClassifier clf, dev.polymath.text.encoder.SentenceEncoder enc, List<String> texts,
                                               List<String> labels, List<String> pool, SelfTraining st) {
+        return pseudoLabel(clf.labels(), kept -> clf.predictProba(enc.encode(kept)), texts, labels, pool, st);
+    }
+
+    /** As above, the pool's class probabilities (columns in {@code teacherLabels}' order) from {@code proba}. */
+    static PseudoLabels.Selection pseudoLabel(LabelIndex teacherLabels, java.util.function.Function<List<String>, double[][]> proba,
+                                              List<String> texts, List<String> labels, List<String> pool, SelfTraining st) {
         // case and surrounding blanks ignored: BANKING77's DNNC splits are lowercased copies of train utterances
         var support = new java.util.HashSet<String>();
         for (String t : texts) support.add(normalized(t));
         int[] keep = java.util.stream.IntStream.range(0, pool.size())
                 .filter(i -> pool.get(i) != null && !pool.get(i).isBlank() && !support.contains(normalized(pool.get(i)))).toArray();
         var kept = java.util.Arrays.stream(keep).mapToObj(pool::get).toList();
-        double[][] p = clf.predictProba(enc.encode(kept));
-        // predictProba's columns follow the classifier's labels; map them to LabelIndex.of(labels)
+        double[][] p = proba.apply(kept);
+        // the probabilities' columns follow the teacher's labels; map them to LabelIndex.of(labels)
         var index = LabelIndex.of(labels);
         int[] col = new int[index.size()];
-        for (int c = 0; c < col.length; c++) col[c] = clf.labels().indexOf(index.label(c));
+        for (int c = 0; c < col.length; c++) col[c] = teacherLabels.indexOf(index.label(c));
         double[][] q = new double[p.length][index.size()];
         for (int i = 0; i < p.length; i++) for (int c = 0; c < col.length; c++) q[i][c] = p[i][col[c]];
         var sel = PseudoLabels.select(q, PseudoLabels.uniformQuota(index.size(), st.perClass()), st.threshold(), st.pick());

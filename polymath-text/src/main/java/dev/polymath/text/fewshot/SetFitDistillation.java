@@ -5,7 +5,9 @@ import dev.polymath.text.bert.BertSource;
 import dev.polymath.text.encoder.EncoderSettings;
 import dev.polymath.text.encoder.SentenceEncoder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Distils a fitted few-shot classifier (the teacher, on any encoder) into another encoder (the student) through
@@ -14,50 +16,121 @@ import java.util.List;
  * the student's pair similarities on the teacher's and fits only the head on the teacher's labels; here the labels
  * drive the contrastive fine-tuning as well, so any classifier can teach, with or without an encoder of its own.) A larger
  * encoder's accuracy can so be served at a smaller one's cost. {@link #chain} repeats it through several students, each
- * generation's student labelling the pool for the next (a student often beats its teacher, as in born-again networks).
+ * generation labelling the pool for the next.
+ *
+ * <p>A student that learnt a pool text's label repeats it: relabelling its own training pool, it mostly echoes its
+ * teacher. With {@code folds > 1} each generation but the last is therefore cross-fitted: {@code folds} students each
+ * learn the teacher's labels outside one fold of the pool and label that fold, so every pool text is relabelled by a
+ * student that never saw its label.
  *
  * @param perClass the most pool texts kept per teacher label (the most confident ones); the quota keeps classes balanced
  * @param steps    the student's fine-tuning steps
+ * @param folds    cross-fitting folds of the pool for the generations before the last (1 = none)
  */
-public record SetFitDistillation(int perClass, int steps) {
+public record SetFitDistillation(int perClass, int steps, int folds) {
 
     public SetFitDistillation {
         if (perClass < 1) throw new IllegalArgumentException("distillation needs at least 1 pool text per class, got " + perClass);
         if (steps < 1) throw new IllegalArgumentException("distillation steps must be >= 1, got " + steps);
+        if (folds < 1) throw new IllegalArgumentException("distillation folds must be >= 1, got " + folds);
+    }
+
+    public SetFitDistillation(int perClass, int steps) {
+        this(perClass, steps, 1);
+    }
+
+    /** Optimizer steps a {@link #chain} through {@code students} students takes in all (the cross-fitted generations {@code folds} times). */
+    public long totalSteps(int students) {
+        return (long) steps * (students + (long) (folds - 1) * Math.max(0, students - 1));
     }
 
     /** The student's fit, and which pool rows the teacher labelled with what (indices into {@code pool}, label names). */
     public record Result(SetFit.Result student, int[] pseudoRows, List<String> pseudoLabels) {}
 
-    /** Sees each generation of a {@link #chain} while its student encoder is still open. */
+    /** Sees each student of a {@link #chain} while its encoder is still open ({@code fold} of {@code folds}; 0 of 1 when not cross-fitted). */
     @FunctionalInterface
     public interface Generation {
-        void accept(int generation, BertSentenceEncoder student, Result result);
+        void accept(int generation, int fold, int folds, BertSentenceEncoder student, Result result);
+    }
+
+    /** Class probabilities of texts, columns in {@code labels}' order: a fitted classifier, or labels computed before. */
+    record Teacher(LabelIndex labels, Function<List<String>, double[][]> proba) {
+        static Teacher of(FewShotClassifier clf, SentenceEncoder enc) {
+            return new Teacher(clf.labels(), texts -> clf.predictProba(enc.encode(texts)));
+        }
     }
 
     /**
-     * Distils {@code teacher} into {@code students[0]}, that student into {@code students[1]}, and so on, each fine-tuned
-     * from its source with {@link #distil}; {@code onGeneration} sees each (0-based) before its student encoder closes,
-     * {@code onStep} every student's every step.
+     * Distils {@code teacher} into {@code students[0]}, that generation into {@code students[1]}, and so on, each
+     * fine-tuned from its source with {@link #distil}; {@code onGeneration} sees each student (generation 0-based)
+     * before its encoder closes, {@code onStep} every student's every step.
      */
     public void chain(FewShotClassifier teacher, SentenceEncoder teacherEncoder, List<BertSource> students, EncoderSettings settings,
                       List<String> texts, List<String> labels, List<String> pool, SetFit.Options o, long seed, Generation onGeneration,
                       SetFit.StepListener onStep) {
         if (students.isEmpty()) throw new IllegalArgumentException("distillation needs at least one student encoder");
-        link(teacher, teacherEncoder, students, 0, settings, texts, labels, pool, o, seed, onGeneration, onStep);
+        if (folds > 1 && students.size() == 1) {
+            throw new IllegalArgumentException("cross-fitting (" + folds + " folds) relabels the pool for a later student; name at least two students");
+        }
+        if (folds > pool.size()) throw new IllegalArgumentException(folds + " folds for a pool of " + pool.size() + " texts");
+        link(Teacher.of(teacher, teacherEncoder), students, 0, settings, texts, labels, pool, o, seed, onGeneration, onStep);
     }
 
-    // recursive so that each teacher encoder stays open exactly while its student learns from it
-    private void link(FewShotClassifier teacher, SentenceEncoder teacherEncoder, List<BertSource> students, int g, EncoderSettings settings,
-                      List<String> texts, List<String> labels, List<String> pool, SetFit.Options o, long seed, Generation onGeneration,
-                      SetFit.StepListener onStep) {
+    private void link(Teacher teacher, List<BertSource> students, int g, EncoderSettings settings, List<String> texts, List<String> labels,
+                      List<String> pool, SetFit.Options o, long seed, Generation onGeneration, SetFit.StepListener onStep) {
+        boolean last = g + 1 == students.size();
+        if (folds > 1 && !last) {
+            link(crossFitted(teacher, students.get(g), g, settings, texts, labels, pool, o, seed, onGeneration, onStep),
+                    students, g + 1, settings, texts, labels, pool, o, seed, onGeneration, onStep);
+            return;
+        }
+        // recursive so that each student encoder stays open exactly while the next generation learns from it
         try (var student = BertSentenceEncoder.open(students.get(g), settings)) {
-            var r = distil(teacher, teacherEncoder, student, students.get(g).name(), texts, labels, pool, o, seed, onStep);
-            onGeneration.accept(g, student, r);
-            if (g + 1 < students.size()) {
-                link(r.student().classifier(), student, students, g + 1, settings, texts, labels, pool, o, seed, onGeneration, onStep);
+            var r = distil(teacher, student, students.get(g).name(), texts, labels, pool, o, seed, onStep);
+            onGeneration.accept(g, 0, 1, student, r);
+            if (!last) link(Teacher.of(r.student().classifier(), student), students, g + 1, settings, texts, labels, pool, o, seed, onGeneration, onStep);
+        }
+    }
+
+    /** The out-of-fold labels of the pool: fold k labelled by a student that learnt the teacher's labels of the other folds. */
+    private Teacher crossFitted(Teacher teacher, BertSource source, int g, EncoderSettings settings, List<String> texts, List<String> labels,
+                                List<String> pool, SetFit.Options o, long seed, Generation onGeneration, SetFit.StepListener onStep) {
+        int[] order = shuffled(pool.size(), seed);
+        var index = LabelIndex.of(labels);
+        var table = new HashMap<String, double[]>();
+        for (int k = 0; k < folds; k++) {
+            var inRows = new ArrayList<Integer>();
+            var outTexts = new ArrayList<String>();
+            for (int i = 0; i < order.length; i++) {
+                if (i % folds == k) outTexts.add(pool.get(order[i]));
+                else inRows.add(order[i]);
+            }
+            var in = inRows.stream().map(pool::get).toList();
+            try (var student = BertSentenceEncoder.open(source, settings)) {
+                var r = distil(teacher, student, source.name(), texts, labels, in, o, seed + k, onStep);
+                int[] rows = java.util.Arrays.stream(r.pseudoRows()).map(inRows::get).toArray(); // back to indices into pool
+                onGeneration.accept(g, k, folds, student, new Result(r.student(), rows, r.pseudoLabels()));
+                var clf = r.student().classifier();
+                double[][] p = clf.predictProba(student.encode(outTexts));
+                for (int i = 0; i < p.length; i++) {
+                    double[] q = new double[index.size()];
+                    for (int c = 0; c < q.length; c++) q[c] = p[i][clf.labels().indexOf(index.label(c))];
+                    table.put(outTexts.get(i), q);
+                }
             }
         }
+        return new Teacher(index, ts -> ts.stream().map(t -> {
+            double[] q = table.get(t);
+            if (q == null) throw new IllegalStateException("no cross-fitted label for pool text '" + t + "'");
+            return q;
+        }).toArray(double[][]::new));
+    }
+
+    private static int[] shuffled(int n, long seed) {
+        var list = new ArrayList<Integer>();
+        for (int i = 0; i < n; i++) list.add(i);
+        java.util.Collections.shuffle(list, new java.util.Random(seed));
+        return list.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**
@@ -67,12 +140,11 @@ public record SetFitDistillation(int perClass, int steps) {
      */
     public Result distil(FewShotClassifier teacher, SentenceEncoder teacherEncoder, BertSentenceEncoder student, String model,
                          List<String> texts, List<String> labels, List<String> pool, SetFit.Options o, long seed) {
-        return distil(teacher, teacherEncoder, student, model, texts, labels, pool, o, seed, SetFit.StepListener.NONE);
+        return distil(Teacher.of(teacher, teacherEncoder), student, model, texts, labels, pool, o, seed, SetFit.StepListener.NONE);
     }
 
-    /** {@link #distil(FewShotClassifier, SentenceEncoder, BertSentenceEncoder, String, List, List, List, SetFit.Options, long)}, telling {@code onStep} of every step. */
-    public Result distil(FewShotClassifier teacher, SentenceEncoder teacherEncoder, BertSentenceEncoder student, String model,
-                         List<String> texts, List<String> labels, List<String> pool, SetFit.Options o, long seed, SetFit.StepListener onStep) {
+    private Result distil(Teacher teacher, BertSentenceEncoder student, String model, List<String> texts, List<String> labels,
+                          List<String> pool, SetFit.Options o, long seed, SetFit.StepListener onStep) {
         if (pool.isEmpty()) throw new IllegalArgumentException("distillation needs unlabelled texts for the teacher to label; none given");
         var index = LabelIndex.of(labels);
         for (int c = 0; c < index.size(); c++) {
@@ -80,7 +152,7 @@ public record SetFitDistillation(int perClass, int steps) {
                 throw new IllegalArgumentException("the teacher was not fitted on label '" + index.label(c) + "' of the support set");
             }
         }
-        var sel = SetFit.pseudoLabel(teacher, teacherEncoder, texts, labels, pool,
+        var sel = SetFit.pseudoLabel(teacher.labels(), teacher.proba(), texts, labels, pool,
                 new SetFit.SelfTraining(perClass, 0, 0, PseudoLabels.Pick.TOP, true));
         var t = new ArrayList<>(texts);
         var l = new ArrayList<>(labels);

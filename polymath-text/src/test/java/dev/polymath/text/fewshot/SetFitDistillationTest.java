@@ -90,7 +90,7 @@ class SetFitDistillationTest {
         try (var teacherEnc = BertSentenceEncoder.open(src, settings)) {
             var teacher = FewShotClassifier.fit(teacherEnc, "minilm", new PrototypeMethod(), texts, labels, List.of(), 0);
             var o = SetFit.Options.defaults().withBatchSize(6);
-            new SetFitDistillation(6, 3).chain(teacher, teacherEnc, List.of(src, src), settings, texts, labels, pool, o, 0, (g, student, d) -> {
+            new SetFitDistillation(6, 3).chain(teacher, teacherEnc, List.of(src, src), settings, texts, labels, pool, o, 0, (g, fold, folds, student, d) -> {
                 seen.add(g);
                 assertEquals(3, d.student().steps());
                 if (g == 0) {
@@ -106,8 +106,58 @@ class SetFitDistillationTest {
             assertEquals(List.of(0, 1), seen);
             assertEquals(6, steps[0], "every step of both students reported");
             var e = assertThrows(IllegalArgumentException.class, () -> new SetFitDistillation(6, 3)
-                    .chain(teacher, teacherEnc, List.of(), settings, texts, labels, pool, o, 0, (g, s, d) -> { }, SetFit.StepListener.NONE));
+                    .chain(teacher, teacherEnc, List.of(), settings, texts, labels, pool, o, 0, (g, k, n, s, d) -> { }, SetFit.StepListener.NONE));
             assertTrue(e.getMessage().contains("at least one student"), e.getMessage());
         }
+    }
+
+    @Test
+    void crossFittedGenerationsRelabelEachPoolTextWithAStudentThatNeverSawIt() {
+        Task t = DatasetCatalog.load("banking77").tasks().get(0);
+        var support = new ArrayList<Example>();
+        var pool = new ArrayList<String>();
+        split(t, t.labels().subList(0, 3), 4, 10, support, pool);
+        List<String> texts = support.stream().map(Example::text).toList(), labels = support.stream().map(Example::label).toList();
+        var settings = EncoderSettings.defaults().withThreads(1);
+        BertSource src = BertSource.builtinMiniLm();
+        var seen = new ArrayList<String>();
+        var learnt = new ArrayList<java.util.Set<Integer>>();
+        var says = new ArrayList<List<String>>();
+        int[] steps = {0};
+        var d = new SetFitDistillation(10, 3, 2);
+        assertEquals(9, d.totalSteps(2));
+        try (var teacherEnc = BertSentenceEncoder.open(src, settings)) {
+            var teacher = FewShotClassifier.fit(teacherEnc, "minilm", new PrototypeMethod(), texts, labels, List.of(), 0);
+            var o = SetFit.Options.defaults().withBatchSize(6);
+            d.chain(teacher, teacherEnc, List.of(src, src), settings, texts, labels, pool, o, 0, (g, fold, folds, student, r) -> {
+                seen.add(g + ":" + fold + "/" + folds);
+                if (g == 0) {
+                    var rows = new java.util.HashSet<Integer>();
+                    for (int row : r.pseudoRows()) rows.add(row);
+                    learnt.add(rows);
+                    says.add(r.student().classifier().predict(student.encode(pool)));
+                    return;
+                }
+                // the two fold students learnt disjoint halves of the pool, all of it between them
+                assertTrue(java.util.Collections.disjoint(learnt.get(0), learnt.get(1)), learnt.toString());
+                assertEquals(pool.size(), learnt.get(0).size() + learnt.get(1).size());
+                // each text's label for the last student comes from the fold student that did not learn it
+                assertEquals(pool.size(), r.pseudoRows().length);
+                for (int j = 0; j < r.pseudoRows().length; j++) {
+                    int row = r.pseudoRows()[j];
+                    int labeller = learnt.get(0).contains(row) ? 1 : 0;
+                    assertEquals(says.get(labeller).get(row), r.pseudoLabels().get(j), "pool row " + row);
+                }
+            }, (step, stepTexts, stepLabels) -> steps[0]++);
+        }
+        assertEquals(List.of("0:0/2", "0:1/2", "1:0/1"), seen);
+        assertEquals(9, steps[0]);
+        try (var teacherEnc = BertSentenceEncoder.open(src, settings)) {
+            var teacher = FewShotClassifier.fit(teacherEnc, "minilm", new PrototypeMethod(), texts, labels, List.of(), 0);
+            var e = assertThrows(IllegalArgumentException.class, () -> d.chain(teacher, teacherEnc, List.of(src), settings, texts, labels, pool,
+                    SetFit.Options.defaults(), 0, (g, k, n, s, r) -> { }, SetFit.StepListener.NONE));
+            assertTrue(e.getMessage().contains("at least two students"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new SetFitDistillation(3, 4, 0));
     }
 }
