@@ -72,6 +72,10 @@ class FewShotSetFitCommandTest {
         Path out = tmp.resolve("student");
         var refused = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--teacher", proto.toString(), "--out", out.toString());
         assertTrue(refused.code() != 0 && refused.err().contains("--setfit-distil-into"), refused.err());
+        var oneStudent = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--teacher", proto.toString(),
+                "--setfit-distil-into", "minilm", "--setfit-distil-folds", "2", "--pool", pool.toString(), "--encoder-threads", "1", "--out", out.toString());
+        assertTrue(oneStudent.code() != 0 && oneStudent.err().contains("name at least two students"), oneStudent.err());
+        assertTrue(!Files.exists(out), "nothing saved");
         var r = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-batch", "8", "--teacher", proto.toString(),
                 "--setfit-distil-into", "minilm", "--setfit-distil-per-class", "1", "--setfit-distil-steps", "2", "--pool", pool.toString(),
                 "--encoder-threads", "1", "--out", out.toString());
