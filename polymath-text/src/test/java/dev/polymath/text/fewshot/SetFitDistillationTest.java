@@ -19,26 +19,35 @@ import org.junit.jupiter.api.Test;
 /** {@link SetFitDistillation} on 4 BANKING77 intents: a frozen prototype teacher labels a pool, a MiniLM student learns from it. */
 class SetFitDistillationTest {
 
-    /** Per label of {@code labels}: its first {@code shots} train examples into {@code support}, the texts up to {@code upTo} into {@code pool}. */
-    private static void split(Task t, List<String> labels, int shots, int upTo, List<Example> support, List<String> pool) {
-        var counts = new HashMap<String, Integer>();
-        for (Example e : t.split(Task.TRAIN)) {
-            if (!labels.contains(e.label())) continue;
-            int n = counts.merge(e.label(), 1, Integer::sum);
-            if (n <= shots) support.add(e);
-            else if (n <= upTo) pool.add(e.text());
+    /** The first {@code n} BANKING77 intents: each one's first {@code shots} train texts as the support set, the rest up to {@code upTo} as the pool. */
+    private record Subset(List<String> texts, List<String> labels, List<String> pool) {
+        static Subset of(int n, int shots, int upTo) {
+            Task t = DatasetCatalog.load("banking77").tasks().get(0);
+            var keep = t.labels().subList(0, n);
+            var texts = new ArrayList<String>();
+            var labels = new ArrayList<String>();
+            var pool = new ArrayList<String>();
+            var counts = new HashMap<String, Integer>();
+            for (Example e : t.split(Task.TRAIN)) {
+                if (!keep.contains(e.label())) continue;
+                int k = counts.merge(e.label(), 1, Integer::sum);
+                if (k <= shots) {
+                    texts.add(e.text());
+                    labels.add(e.label());
+                } else if (k <= upTo) {
+                    pool.add(e.text());
+                }
+            }
+            return new Subset(texts, labels, pool);
         }
     }
 
     @Test
     void theStudentLearnsTheTeachersMostConfidentLabelsOfThePool() {
-        Task t = DatasetCatalog.load("banking77").tasks().get(0);
-        var labels4 = t.labels().subList(0, 4);
-        var support = new ArrayList<Example>();
-        var pool = new ArrayList<String>();
-        split(t, labels4, 5, 15, support, pool);
-        pool.add(support.get(0).text().toUpperCase()); // a copy of a support text: never a teacher label
-        List<String> texts = support.stream().map(Example::text).toList(), labels = support.stream().map(Example::label).toList();
+        var sub = Subset.of(4, 5, 15);
+        List<String> texts = sub.texts(), labels = sub.labels();
+        var pool = new ArrayList<>(sub.pool());
+        pool.add(texts.get(0).toUpperCase()); // a copy of a support text: never a teacher label
         var settings = EncoderSettings.defaults().withThreads(1);
         BertSource src = BertSource.builtinMiniLm();
         try (var teacherEnc = BertSentenceEncoder.open(src, settings); var student = BertSentenceEncoder.open(src, settings)) {
@@ -58,7 +67,7 @@ class SetFitDistillationTest {
             }
             // the student trained for the distillation's steps, not the recipe's, and knows exactly the support labels
             assertEquals(4, d.student().steps());
-            assertEquals(new java.util.TreeSet<>(labels4), new java.util.TreeSet<>(d.student().classifier().labels().labels()));
+            assertEquals(new java.util.TreeSet<>(labels), new java.util.TreeSet<>(d.student().classifier().labels().labels()));
             // its fine-tuned encoder is not the teacher's
             assertTrue(student.encode(texts.subList(0, 1)).cosine(0, teacherEnc.encode(texts.subList(0, 1)), 0) < 0.99999);
 
@@ -77,11 +86,8 @@ class SetFitDistillationTest {
 
     @Test
     void inAChainEachStudentIsTheNextOnesTeacher() {
-        Task t = DatasetCatalog.load("banking77").tasks().get(0);
-        var support = new ArrayList<Example>();
-        var pool = new ArrayList<String>();
-        split(t, t.labels().subList(0, 3), 4, 10, support, pool);
-        List<String> texts = support.stream().map(Example::text).toList(), labels = support.stream().map(Example::label).toList();
+        var sub = Subset.of(3, 4, 10);
+        List<String> texts = sub.texts(), labels = sub.labels(), pool = sub.pool();
         var settings = EncoderSettings.defaults().withThreads(1);
         BertSource src = BertSource.builtinMiniLm();
         var seen = new ArrayList<Integer>();
@@ -113,11 +119,8 @@ class SetFitDistillationTest {
 
     @Test
     void crossFittedGenerationsRelabelEachPoolTextWithAStudentThatNeverSawIt() {
-        Task t = DatasetCatalog.load("banking77").tasks().get(0);
-        var support = new ArrayList<Example>();
-        var pool = new ArrayList<String>();
-        split(t, t.labels().subList(0, 3), 4, 10, support, pool);
-        List<String> texts = support.stream().map(Example::text).toList(), labels = support.stream().map(Example::label).toList();
+        var sub = Subset.of(3, 4, 10);
+        List<String> texts = sub.texts(), labels = sub.labels(), pool = sub.pool();
         var settings = EncoderSettings.defaults().withThreads(1);
         BertSource src = BertSource.builtinMiniLm();
         var seen = new ArrayList<String>();
