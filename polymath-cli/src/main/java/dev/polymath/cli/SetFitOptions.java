@@ -106,6 +106,12 @@ final class SetFitOptions {
                     + "pool, so each pool text is relabelled by a student that never saw its label (default: 1 = off)")
     int distilFolds = 1;
 
+    @Option(names = "--setfit-distil-soft-steps", paramLabel = "STEPS",
+            description = "setfit distillation: after the contrastive steps, train the student this many steps on the teacher's class "
+                    + "probabilities of every pool text (knowledge distillation's soft targets; the support set one-hot), then refit "
+                    + "its head (default: 0 = off)")
+    int distilSoftSteps = 0;
+
     @Option(names = "--setfit-soup", description = "setfit, with --setfit-ensemble N: the uniform soup of the N fine-tuned encoders "
             + "(their weights averaged: one model, head fitted on it). fit: saves it; eval: scores it as the row 'setfit soup of N'")
     boolean soup;
@@ -167,7 +173,7 @@ final class SetFitOptions {
 
     /** The distillation the options ask for, or null. */
     SetFitDistillation distillation() {
-        return distilInto.isEmpty() ? null : new SetFitDistillation(distilPerClass, distilSteps, distilFolds);
+        return distilInto.isEmpty() ? null : new SetFitDistillation(distilPerClass, distilSteps, distilFolds, distilSoftSteps);
     }
 
     /** The trainable (DJL) form of the encoder the options name; only the built-in MiniLM or a safetensors folder. */

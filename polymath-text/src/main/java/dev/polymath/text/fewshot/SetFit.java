@@ -448,6 +448,26 @@ public final class SetFit {
     /** As above, the pool's class probabilities (columns in {@code teacherLabels}' order) from {@code proba}. */
     static PseudoLabels.Selection pseudoLabel(LabelIndex teacherLabels, java.util.function.Function<List<String>, double[][]> proba,
                                               List<String> texts, List<String> labels, List<String> pool, SelfTraining st) {
+        return pseudoLabel(poolProbabilities(teacherLabels, proba, texts, labels, pool), LabelIndex.of(labels).size(), st);
+    }
+
+    /** The most confident {@code st.perClass()} rows per class of {@code p} ({@link PseudoLabels}); rows index the pool. */
+    static PseudoLabels.Selection pseudoLabel(PoolProbabilities p, int classes, SelfTraining st) {
+        var sel = PseudoLabels.select(p.probabilities(), PseudoLabels.uniformQuota(classes, st.perClass()), st.threshold(), st.pick());
+        int[] rows = new int[sel.size()];
+        for (int j = 0; j < rows.length; j++) rows[j] = p.rows()[sel.rows()[j]];
+        return new PseudoLabels.Selection(rows, sel.labels());
+    }
+
+    /**
+     * A teacher's class probabilities of the pool texts it may label: {@code rows} index the pool (blank texts and copies
+     * of support texts left out), columns follow {@code LabelIndex.of(labels)}.
+     */
+    record PoolProbabilities(int[] rows, double[][] probabilities) {}
+
+    /** {@link PoolProbabilities} of {@code pool} from {@code proba}, whose columns follow {@code teacherLabels}. */
+    static PoolProbabilities poolProbabilities(LabelIndex teacherLabels, java.util.function.Function<List<String>, double[][]> proba,
+                                               List<String> texts, List<String> labels, List<String> pool) {
         // case and surrounding blanks ignored: BANKING77's DNNC splits are lowercased copies of train utterances
         var support = new java.util.HashSet<String>();
         for (String t : texts) support.add(normalized(t));
@@ -455,16 +475,12 @@ public final class SetFit {
                 .filter(i -> pool.get(i) != null && !pool.get(i).isBlank() && !support.contains(normalized(pool.get(i)))).toArray();
         var kept = java.util.Arrays.stream(keep).mapToObj(pool::get).toList();
         double[][] p = proba.apply(kept);
-        // the probabilities' columns follow the teacher's labels; map them to LabelIndex.of(labels)
         var index = LabelIndex.of(labels);
         int[] col = new int[index.size()];
         for (int c = 0; c < col.length; c++) col[c] = teacherLabels.indexOf(index.label(c));
         double[][] q = new double[p.length][index.size()];
         for (int i = 0; i < p.length; i++) for (int c = 0; c < col.length; c++) q[i][c] = p[i][col[c]];
-        var sel = PseudoLabels.select(q, PseudoLabels.uniformQuota(index.size(), st.perClass()), st.threshold(), st.pick());
-        int[] rows = new int[sel.size()];
-        for (int j = 0; j < rows.length; j++) rows[j] = keep[sel.rows()[j]];
-        return new PseudoLabels.Selection(rows, sel.labels());
+        return new PoolProbabilities(keep, q);
     }
 
     private static String normalized(String t) {
@@ -550,7 +566,7 @@ public final class SetFit {
     }
 
     /** Sets the learning rate of 1-based step {@code step} of {@code steps} ({@link Options#learningRateAt}). */
-    private static void schedule(BertTrainer trainer, Options o, int step, int steps) {
+    static void schedule(BertTrainer trainer, Options o, int step, int steps) {
         if (o.warmup() > 0) trainer.setOptions(trainer.options().withLearningRate(o.learningRateAt(step, steps)));
     }
 

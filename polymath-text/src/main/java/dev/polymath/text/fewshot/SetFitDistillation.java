@@ -25,23 +25,33 @@ import java.util.function.Function;
  *
  * @param perClass the most pool texts kept per teacher label (the most confident ones); the quota keeps classes balanced
  * @param steps    the student's fine-tuning steps
- * @param folds    cross-fitting folds of the pool for the generations before the last (1 = none)
+ * <p>With {@code softSteps > 0} the student then learns the teacher's class probabilities of every pool text it may
+ * label, not only the kept labels ({@link SoftTargetTraining}: knowledge distillation's soft targets, the support set's
+ * own labels as one-hot targets), and its head is fitted again.
+ *
+ * @param folds     cross-fitting folds of the pool for the generations before the last (1 = none)
+ * @param softSteps steps of soft-target training after the contrastive ones (0 = none)
  */
-public record SetFitDistillation(int perClass, int steps, int folds) {
+public record SetFitDistillation(int perClass, int steps, int folds, int softSteps) {
 
     public SetFitDistillation {
         if (perClass < 1) throw new IllegalArgumentException("distillation needs at least 1 pool text per class, got " + perClass);
         if (steps < 1) throw new IllegalArgumentException("distillation steps must be >= 1, got " + steps);
         if (folds < 1) throw new IllegalArgumentException("distillation folds must be >= 1, got " + folds);
+        if (softSteps < 0) throw new IllegalArgumentException("soft-target steps must be >= 0, got " + softSteps);
     }
 
     public SetFitDistillation(int perClass, int steps) {
-        this(perClass, steps, 1);
+        this(perClass, steps, 1, 0);
+    }
+
+    public SetFitDistillation(int perClass, int steps, int folds) {
+        this(perClass, steps, folds, 0);
     }
 
     /** Optimizer steps a {@link #chain} through {@code students} students takes in all (the cross-fitted generations {@code folds} times). */
     public long totalSteps(int students) {
-        return (long) steps * (students + (long) (folds - 1) * Math.max(0, students - 1));
+        return (long) (steps + softSteps) * (students + (long) (folds - 1) * Math.max(0, students - 1));
     }
 
     /** The student's fit, and which pool rows the teacher labelled with what (indices into {@code pool}, label names). */
@@ -143,7 +153,7 @@ public record SetFitDistillation(int perClass, int steps, int folds) {
         return distil(Teacher.of(teacher, teacherEncoder), student, model, texts, labels, pool, o, seed, SetFit.StepListener.NONE);
     }
 
-    private Result distil(Teacher teacher, BertSentenceEncoder student, String model, List<String> texts, List<String> labels,
+    private Result distil(Teacher teacher, BertSentenceEncoder enc, String model, List<String> texts, List<String> labels,
                           List<String> pool, SetFit.Options o, long seed, SetFit.StepListener onStep) {
         if (pool.isEmpty()) throw new IllegalArgumentException("distillation needs unlabelled texts for the teacher to label; none given");
         var index = LabelIndex.of(labels);
@@ -152,8 +162,8 @@ public record SetFitDistillation(int perClass, int steps, int folds) {
                 throw new IllegalArgumentException("the teacher was not fitted on label '" + index.label(c) + "' of the support set");
             }
         }
-        var sel = SetFit.pseudoLabel(teacher.labels(), teacher.proba(), texts, labels, pool,
-                new SetFit.SelfTraining(perClass, 0, 0, PseudoLabels.Pick.TOP, true));
+        var probabilities = SetFit.poolProbabilities(teacher.labels(), teacher.proba(), texts, labels, pool);
+        var sel = SetFit.pseudoLabel(probabilities, index.size(), new SetFit.SelfTraining(perClass, 0, 0, PseudoLabels.Pick.TOP, true));
         var t = new ArrayList<>(texts);
         var l = new ArrayList<>(labels);
         var names = new ArrayList<String>();
@@ -162,8 +172,46 @@ public record SetFitDistillation(int perClass, int steps, int folds) {
             names.add(index.label(sel.labels()[j]));
         }
         l.addAll(names);
-        var r = SetFit.fit(student, model, t, l, List.of(),
-                o.withSelfTraining(SetFit.SelfTraining.OFF).withPretrainSteps(0).withMaxSteps(steps), seed, onStep);
+        var student = o.withSelfTraining(SetFit.SelfTraining.OFF).withPretrainSteps(0).withMaxSteps(steps);
+        var r = SetFit.fit(enc, model, t, l, List.of(), student, seed, onStep);
+        if (softSteps > 0) r = soften(enc, model, r, texts, labels, probabilities, pool, t, l, student, seed, onStep);
         return new Result(r, sel.rows(), List.copyOf(names));
+    }
+
+    /**
+     * Soft-target training of the contrastively fine-tuned student: the support texts (and the label names when the recipe
+     * trains on them) with one-hot targets, every pool text the teacher could label with its probabilities; the class
+     * vectors come from the contrastive training set {@code t}/{@code l}, and the head is fitted again on it.
+     */
+    private SetFit.Result soften(BertSentenceEncoder enc, String model, SetFit.Result r, List<String> texts, List<String> labels,
+                                 SetFit.PoolProbabilities probabilities, List<String> pool, List<String> t, List<String> l,
+                                 SetFit.Options o, long seed, SetFit.StepListener onStep) {
+        var index = LabelIndex.of(labels);
+        var gold = SetFit.trainingSet(texts, labels, o);
+        var kdTexts = new ArrayList<>(gold.get(0));
+        var targets = new ArrayList<double[]>();
+        for (int y : index.indicesOf(gold.get(1))) {
+            double[] oneHot = new double[index.size()];
+            oneHot[y] = 1;
+            targets.add(oneHot);
+        }
+        for (int i = 0; i < probabilities.rows().length; i++) {
+            kdTexts.add(pool.get(probabilities.rows()[i]));
+            targets.add(probabilities.probabilities()[i]);
+        }
+        var classSet = SetFit.trainingSet(t, l, o);
+        var losses = new ArrayList<Float>();
+        for (float v : r.losses()) losses.add(v);
+        SoftTargetTraining.train(enc, kdTexts, targets.toArray(double[][]::new), classSet.get(0), index.indicesOf(classSet.get(1)), index.size(),
+                softSteps, o, dev.polymath.core.util.Seeds.mix(seed, "soft-targets"), r.steps(), losses, onStep, t, l);
+        var head = SetFit.headSet(t, l, o.labelNames());
+        var clf = FewShotClassifier.fit(enc, model, FewShotMethods.get(o.head()), head.get(0), head.get(1), List.of(), seed);
+        float[] all = new float[losses.size()];
+        int skipped = 0;
+        for (int i = 0; i < all.length; i++) {
+            all[i] = losses.get(i);
+            if (!Float.isFinite(all[i])) skipped++;
+        }
+        return new SetFit.Result(clf, r.pairs(), all.length, all, r.pseudoRows(), r.pseudoLabels(), skipped);
     }
 }

@@ -163,4 +163,53 @@ class SetFitDistillationTest {
         }
         assertThrows(IllegalArgumentException.class, () -> new SetFitDistillation(3, 4, 0));
     }
+
+    @Test
+    void softTargetsBringTheStudentsClassDistributionCloserToTheTeachers() {
+        var sub = Subset.of(4, 5, 15);
+        List<String> texts = sub.texts(), labels = sub.labels(), pool = sub.pool();
+        var settings = EncoderSettings.defaults().withThreads(1);
+        BertSource src = BertSource.builtinMiniLm();
+        var o = SetFit.Options.defaults().withBatchSize(8);
+        try (var teacherEnc = BertSentenceEncoder.open(src, settings); var hardEnc = BertSentenceEncoder.open(src, settings);
+             var softEnc = BertSentenceEncoder.open(src, settings)) {
+            var teacher = FewShotClassifier.fit(teacherEnc, "minilm", new PrototypeMethod(), texts, labels, List.of(), 0);
+            var hard = new SetFitDistillation(3, 4).distil(teacher, teacherEnc, hardEnc, "minilm", texts, labels, pool, o, 0);
+            var soft = new SetFitDistillation(3, 4, 1, 20).distil(teacher, teacherEnc, softEnc, "minilm", texts, labels, pool, o, 0);
+            assertEquals(24, soft.student().steps());
+            assertEquals(24, soft.student().losses().length);
+            assertEquals(new SetFitDistillation(3, 4, 1, 20).totalSteps(1), 24);
+            // the same labels kept and the same contrastive stage; only the soft-target steps differ
+            org.junit.jupiter.api.Assertions.assertArrayEquals(hard.pseudoRows(), soft.pseudoRows());
+            for (int k = 0; k < 4; k++) assertEquals(hard.student().losses()[k], soft.student().losses()[k], 1e-6, "step " + (k + 1));
+
+            double[][] q = teacher.predictProba(teacherEnc.encode(pool));
+            var index = LabelIndex.of(labels);
+            var t = new ArrayList<>(texts);
+            var l = new ArrayList<>(labels);
+            for (int j = 0; j < hard.pseudoRows().length; j++) {
+                t.add(pool.get(hard.pseudoRows()[j]));
+                l.add(hard.pseudoLabels().get(j));
+            }
+            double before = crossEntropy(q, hardEnc, pool, t, index.indicesOf(l), index.size(), o.scale());
+            double after = crossEntropy(q, softEnc, pool, t, index.indicesOf(l), index.size(), o.scale());
+            assertTrue(after < before - 0.05, "teacher-student cross-entropy on the pool: " + before + " after the contrastive stage, " + after + " after soft targets");
+            // the head was fitted again, on the soft-trained encoder
+            assertEquals(softEnc.identity(), soft.student().classifier().encoder());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new SetFitDistillation(3, 4, 1, -1));
+    }
+
+    /** Mean cross-entropy of the teacher's distribution {@code q} of {@code pool} with the student's softmax of scaled cosines to its class vectors. */
+    private static double crossEntropy(double[][] q, BertSentenceEncoder enc, List<String> pool, List<String> classTexts, int[] classLabels,
+                                       int classes, float scale) {
+        float[][] v = SoftTargetTraining.classVectors(enc.encode(classTexts), classLabels, classes);
+        var x = enc.encode(pool);
+        double ce = 0;
+        for (int i = 0; i < q.length; i++) {
+            double[] p = Softmax.of(Prototypes.cosines(x, i, v), scale);
+            for (int c = 0; c < classes; c++) ce -= q[i][c] * Math.log(Math.max(1e-300, p[c]));
+        }
+        return ce / q.length;
+    }
 }

@@ -1,0 +1,90 @@
+package dev.polymath.text.fewshot;
+
+import dev.polymath.text.FloatMatrix;
+import dev.polymath.text.bert.BertSentenceEncoder;
+import dev.polymath.text.bert.BertTrainer;
+import dev.polymath.text.bert.SoftTargetLoss;
+import java.util.List;
+
+/**
+ * Fine-tunes an encoder on class distributions rather than labels ({@link SoftTargetLoss}): a teacher's probabilities
+ * carry which classes it confuses and how sure it is (the "dark knowledge" of Hinton et al. 2015), where its labels keep
+ * only the top class. The student's classes are the unit means of the encoder's embeddings of labelled texts — its
+ * prototype head — recomputed at the start of every pass over the texts, so the targets are matched in the geometry
+ * the head will use, and the head keeps up with the moving encoder.
+ */
+final class SoftTargetTraining {
+    private SoftTargetTraining() {}
+
+    /**
+     * {@code steps} steps of {@code o.batchSize()} texts of {@code texts} (a seeded shuffle, repeated pass after pass), each
+     * pulling the softmax of {@code o.scale()} x cosine to the class vectors towards {@code targets[i]} (columns: the
+     * classes 0..C-1 of {@code classLabels}); the class vectors are the unit means of {@code classTexts}' embeddings by
+     * {@code classLabels}. AdamW at {@code o}'s learning rate and schedule; full fine-tuning. Losses are appended to
+     * {@code losses}, steps numbered from {@code offset + 1} for {@code listener}, which sees {@code listenTexts}/{@code listenLabels}.
+     */
+    static void train(BertSentenceEncoder enc, List<String> texts, double[][] targets, List<String> classTexts, int[] classLabels, int classes,
+                      int steps, SetFit.Options o, long seed, int offset, List<Float> losses, SetFit.StepListener listener,
+                      List<String> listenTexts, List<String> listenLabels) {
+        if (texts.size() != targets.length) throw new IllegalArgumentException(texts.size() + " texts but " + targets.length + " target rows");
+        if (texts.isEmpty()) throw new IllegalArgumentException("soft-target training needs texts");
+        if (o.loraRank() > 0) throw new IllegalArgumentException("soft-target training fine-tunes every weight; LoRA (rank " + o.loraRank() + ") is not supported");
+        float[][] t = new float[targets.length][];
+        for (int i = 0; i < t.length; i++) {
+            if (targets[i].length != classes) throw new IllegalArgumentException("target row " + i + " has " + targets[i].length + " classes, expected " + classes);
+            t[i] = new float[classes];
+            for (int c = 0; c < classes; c++) t[i][c] = (float) targets[i][c];
+        }
+        long[][] ids = enc.tokenize(texts);
+        int b = Math.min(o.batchSize(), texts.size());
+        int[] order = new int[texts.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        var rnd = new java.util.SplittableRandom(seed);
+        int pos = order.length;
+        float[][] classVectors = null;
+        try (var trainer = new BertTrainer(enc.model(), BertTrainer.Options.defaults().withLearningRate(o.learningRate()))) {
+            trainer.seed((int) seed);
+            for (int step = 1; step <= steps; step++) {
+                if (pos + b > order.length) {
+                    for (int i = order.length - 1; i > 0; i--) {
+                        int j = rnd.nextInt(i + 1);
+                        int x = order[i];
+                        order[i] = order[j];
+                        order[j] = x;
+                    }
+                    pos = 0;
+                    classVectors = classVectors(enc.encode(classTexts), classLabels, classes);
+                }
+                long[][] rows = new long[b][];
+                float[][] y = new float[b][];
+                for (int k = 0; k < b; k++) {
+                    rows[k] = ids[order[pos + k]];
+                    y[k] = t[order[pos + k]];
+                }
+                pos += b;
+                SetFit.schedule(trainer, o, step, steps);
+                losses.add(SoftTargetLoss.trainStep(trainer, rows, y, classVectors, o.scale()));
+                SetFit.checkDiverged(losses, offset + step, o);
+                listener.afterStep(offset + step, listenTexts, listenLabels);
+            }
+        }
+    }
+
+    /** Unit means of the rows of {@code emb} by label; a class without rows fails (its vector would be undefined). */
+    static float[][] classVectors(FloatMatrix emb, int[] labels, int classes) {
+        if (emb.rows() != labels.length) throw new IllegalArgumentException(emb.rows() + " embeddings but " + labels.length + " labels");
+        int d = emb.cols();
+        double[][] sum = new double[classes][d];
+        int[] n = new int[classes];
+        for (int i = 0; i < labels.length; i++) {
+            n[labels[i]]++;
+            for (int j = 0; j < d; j++) sum[labels[i]][j] += emb.get(i, j);
+        }
+        float[][] out = new float[classes][];
+        for (int c = 0; c < classes; c++) {
+            if (n[c] == 0) throw new IllegalArgumentException("class " + c + " has no labelled text to place its vector");
+            out[c] = Prototypes.unit(sum[c]);
+        }
+        return out;
+    }
+}
