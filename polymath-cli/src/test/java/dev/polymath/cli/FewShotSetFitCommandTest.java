@@ -83,6 +83,16 @@ class FewShotSetFitCommandTest {
         assertTrue(r.out().contains("distilled into minilm with 4 of its teacher's labels of 4 pool texts (2 steps)"), r.out());
         assertTrue(r.out().contains("distilled the teacher (" + proto + ")") && !r.out().contains("setfit trained"), r.out());
         assertTrue(Files.isRegularFile(out.resolve("encoder").resolve("model.safetensors")));
+
+        Path soft = tmp.resolve("soft-student");
+        var s = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-batch", "8", "--teacher", proto.toString(),
+                "--setfit-distil-into", "minilm", "--setfit-distil-per-class", "1", "--setfit-distil-steps", "2", "--setfit-distil-soft-steps", "3",
+                "--pool", pool.toString(), "--encoder-threads", "1", "--out", soft.toString());
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.out().contains("with 4 of its teacher's labels of 4 pool texts (2 steps + 3 on the teacher's probabilities)"), s.out());
+        var sp = MainTest.run("fewshot", "predict", "--model", soft.toString(), "--input", pool.toString(), "--encoder-threads", "1");
+        assertEquals(0, sp.code(), sp.err());
+        assertEquals(4, sp.out().strip().split("\n").length, sp.out());
     }
 
     @Test
