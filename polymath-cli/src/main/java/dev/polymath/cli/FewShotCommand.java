@@ -184,7 +184,7 @@ final class FewShotCommand implements Runnable {
                         (g, fold, folds, student, r) -> {
                             System.out.printf(Locale.ROOT, "distilled into %s%s with %d of its teacher's labels of %d pool texts (%d steps%s)%n",
                                     students.get(g).name(), folds > 1 ? " (fold " + (fold + 1) + " of " + folds + ")" : "",
-                                    r.pseudoRows().length, poolTexts.size(), d.steps(),
+                                    r.pseudoRows().length, r.poolTexts(), d.steps(),
                                     d.softSteps() > 0 ? " + " + d.softSteps() + " on the teacher's probabilities" : "");
                             if (g == students.size() - 1) SetFit.save(r.student().classifier(), student, students.get(g), out);
                         }, (step, stepTexts, stepLabels) -> progress.step());

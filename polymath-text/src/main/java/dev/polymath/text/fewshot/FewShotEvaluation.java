@@ -533,7 +533,7 @@ public final class FewShotEvaluation {
                 }
                 // the hidden train labels are read only to report how good the teacher's labels were
                 log.accept(String.format(java.util.Locale.ROOT, "%s: %d teacher labels of %d pool texts (%.2f%% correct), %d steps, fit %.0f s; %s %.2f%s",
-                        name, d.pseudoRows().length, pool.size(), d.pseudoRows().length == 0 ? 0.0 : 100.0 * right / d.pseudoRows().length,
+                        name, d.pseudoRows().length, d.poolTexts(), d.pseudoRows().length == 0 ? 0.0 : 100.0 * right / d.pseudoRows().length,
                         d.student().steps(), fitS, testSplit, acc, sel));
                 t0[0] = System.nanoTime();
             }, (step, stepTexts, stepLabels) -> progress.step());

@@ -54,8 +54,11 @@ public record SetFitDistillation(int perClass, int steps, int folds, int softSte
         return (long) (steps + softSteps) * (students + (long) (folds - 1) * Math.max(0, students - 1));
     }
 
-    /** The student's fit, and which pool rows the teacher labelled with what (indices into {@code pool}, label names). */
-    public record Result(SetFit.Result student, int[] pseudoRows, List<String> pseudoLabels) {}
+    /**
+     * The student's fit, which pool rows the teacher labelled with what (indices into {@code pool}, label names), and how
+     * many pool texts the student's share was (the whole pool, or with cross-fitting the texts outside its fold).
+     */
+    public record Result(SetFit.Result student, int[] pseudoRows, List<String> pseudoLabels, int poolTexts) {}
 
     /** Sees each student of a {@link #chain} while its encoder is still open ({@code fold} of {@code folds}; 0 of 1 when not cross-fitted). */
     @FunctionalInterface
@@ -119,7 +122,7 @@ public record SetFitDistillation(int perClass, int steps, int folds, int softSte
             try (var student = BertSentenceEncoder.open(source, settings)) {
                 var r = distil(teacher, student, source.name(), texts, labels, in, o, seed + k, onStep);
                 int[] rows = java.util.Arrays.stream(r.pseudoRows()).map(inRows::get).toArray(); // back to indices into pool
-                onGeneration.accept(g, k, folds, student, new Result(r.student(), rows, r.pseudoLabels()));
+                onGeneration.accept(g, k, folds, student, new Result(r.student(), rows, r.pseudoLabels(), in.size()));
                 var clf = r.student().classifier();
                 double[][] p = clf.predictProba(student.encode(outTexts));
                 for (int i = 0; i < p.length; i++) {
@@ -175,7 +178,7 @@ public record SetFitDistillation(int perClass, int steps, int folds, int softSte
         var student = o.withSelfTraining(SetFit.SelfTraining.OFF).withPretrainSteps(0).withMaxSteps(steps);
         var r = SetFit.fit(enc, model, t, l, List.of(), student, seed, onStep);
         if (softSteps > 0) r = soften(enc, model, r, texts, labels, probabilities, pool, t, l, student, seed, onStep);
-        return new Result(r, sel.rows(), List.copyOf(names));
+        return new Result(r, sel.rows(), List.copyOf(names), pool.size());
     }
 
     /**

@@ -108,12 +108,13 @@ class SetFitEvaluationTest {
             splits8.put(Task.TRAIN, take(full.split(Task.TRAIN), labels, 8));
             Task t8 = new Task("banking77-4", full.kind(), labels, full.instruction(), full.category(), full.metrics(), splits8);
             var distilled = new FewShotEvaluation(t8, Task.TEST, frozen, "minilm", log::add).withSetFit(src, settings, options)
-                    .withSetFitDistillation(List.of(src, src), new SetFitDistillation(2, 2, 2)).run(List.of("setfit"), List.of(5), 1, 0);
-            // a chain of two, the first generation cross-fitted in two folds of the pool: a row per student
+                    .withSetFitDistillation(List.of(src, src), new SetFitDistillation(2, 2, 2, 1)).run(List.of("setfit"), List.of(5), 1, 0);
+            // a chain of two, the first generation cross-fitted in two folds of the pool: a row per student; each fold
+            // student learns the 6 texts outside its fold; every student takes 2 contrastive steps and 1 on soft targets
             assertEquals(List.of("setfit", "setfit distilled into minilm (fold 1 of 2)", "setfit distilled into minilm (fold 2 of 2)",
                     "setfit distilled into minilm then minilm"), distilled.stream().map(FewShotEvaluation.Row::method).toList());
-            assertTrue(log.stream().anyMatch(l -> l.startsWith("setfit distilled into minilm (fold 2 of 2): ") && l.contains(" teacher labels of 12 pool texts")), log.toString());
-            assertTrue(log.stream().anyMatch(l -> l.startsWith("setfit distilled into minilm then minilm: ") && l.contains(" of 12 pool texts")), log.toString());
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("setfit distilled into minilm (fold 2 of 2): ") && l.contains(" teacher labels of 6 pool texts") && l.contains(", 3 steps,")), log.toString());
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("setfit distilled into minilm then minilm: ") && l.contains(" of 12 pool texts") && l.contains(", 3 steps,")), log.toString());
             assertEquals(1, member.size(), log.toString());
             assertTrue(member.get(0).endsWith(String.format(java.util.Locale.ROOT, "ensemble of 2: test %.2f", rows.get(1).mean())), member.get(0));
         }
