@@ -112,6 +112,11 @@ final class SetFitOptions {
                     + "its head (default: 0 = off)")
     int distilSoftSteps = 0;
 
+    @Option(names = "--setfit-distil-temperature", paramLabel = "T",
+            description = "setfit distillation with soft-target steps: the teacher's probabilities at temperature T, q^(1/T) "
+                    + "renormalized; T > 1 softens them (default: 1)")
+    double distilTemperature = 1;
+
     @Option(names = "--setfit-soup", description = "setfit, with --setfit-ensemble N: the uniform soup of the N fine-tuned encoders "
             + "(their weights averaged: one model, head fitted on it). fit: saves it; eval: scores it as the row 'setfit soup of N'")
     boolean soup;
@@ -173,7 +178,7 @@ final class SetFitOptions {
 
     /** The distillation the options ask for, or null. */
     SetFitDistillation distillation() {
-        return distilInto.isEmpty() ? null : new SetFitDistillation(distilPerClass, distilSteps, distilFolds, distilSoftSteps);
+        return distilInto.isEmpty() ? null : new SetFitDistillation(distilPerClass, distilSteps, distilFolds, distilSoftSteps, distilTemperature);
     }
 
     /** The trainable (DJL) form of the encoder the options name; only the built-in MiniLM or a safetensors folder. */

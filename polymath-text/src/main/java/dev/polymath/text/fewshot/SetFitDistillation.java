@@ -30,23 +30,46 @@ import java.util.function.Function;
  * own labels as one-hot targets), and its head is fitted again.
  *
  * @param folds     cross-fitting folds of the pool for the generations before the last (1 = none)
- * @param softSteps steps of soft-target training after the contrastive ones (0 = none)
+ * @param softSteps   steps of soft-target training after the contrastive ones (0 = none)
+ * @param temperature the soft targets are the teacher's probabilities at this temperature, {@code q^(1/T)} renormalized
+ *                    (Hinton et al.'s T; for a cosine head, its scale divided by T): a fine-tuned teacher's head is
+ *                    calibrated on support texts it was trained on, so its probabilities are near one-hot at T = 1
  */
-public record SetFitDistillation(int perClass, int steps, int folds, int softSteps) {
+public record SetFitDistillation(int perClass, int steps, int folds, int softSteps, double temperature) {
 
     public SetFitDistillation {
         if (perClass < 1) throw new IllegalArgumentException("distillation needs at least 1 pool text per class, got " + perClass);
         if (steps < 1) throw new IllegalArgumentException("distillation steps must be >= 1, got " + steps);
         if (folds < 1) throw new IllegalArgumentException("distillation folds must be >= 1, got " + folds);
         if (softSteps < 0) throw new IllegalArgumentException("soft-target steps must be >= 0, got " + softSteps);
+        if (!(temperature > 0) || Double.isInfinite(temperature)) throw new IllegalArgumentException("distillation temperature must be > 0 and finite, got " + temperature);
     }
 
     public SetFitDistillation(int perClass, int steps) {
-        this(perClass, steps, 1, 0);
+        this(perClass, steps, 1, 0, 1);
     }
 
     public SetFitDistillation(int perClass, int steps, int folds) {
-        this(perClass, steps, folds, 0);
+        this(perClass, steps, folds, 0, 1);
+    }
+
+    public SetFitDistillation(int perClass, int steps, int folds, int softSteps) {
+        this(perClass, steps, folds, softSteps, 1);
+    }
+
+    /** {@code q} at temperature {@code t}: {@code q^(1/t)} renormalized (computed in log space; zeros stay zero). */
+    static double[] tempered(double[] q, double t) {
+        if (t == 1) return q;
+        double max = Double.NEGATIVE_INFINITY;
+        double[] out = new double[q.length];
+        for (int c = 0; c < q.length; c++) {
+            out[c] = Math.log(q[c]) / t;
+            max = Math.max(max, out[c]);
+        }
+        double sum = 0;
+        for (int c = 0; c < q.length; c++) sum += out[c] = Math.exp(out[c] - max);
+        for (int c = 0; c < q.length; c++) out[c] /= sum;
+        return out;
     }
 
     /** Optimizer steps a {@link #chain} through {@code students} students takes in all (the cross-fitted generations {@code folds} times). */
@@ -200,7 +223,7 @@ public record SetFitDistillation(int perClass, int steps, int folds, int softSte
         }
         for (int i = 0; i < probabilities.rows().length; i++) {
             kdTexts.add(pool.get(probabilities.rows()[i]));
-            targets.add(probabilities.probabilities()[i]);
+            targets.add(tempered(probabilities.probabilities()[i], temperature));
         }
         var classSet = SetFit.trainingSet(t, l, o);
         var losses = new ArrayList<Float>();

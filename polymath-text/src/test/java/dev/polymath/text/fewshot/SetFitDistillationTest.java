@@ -200,6 +200,22 @@ class SetFitDistillationTest {
         assertThrows(IllegalArgumentException.class, () -> new SetFitDistillation(3, 4, 1, -1));
     }
 
+    @Test
+    void aTemperatureSoftensTheTeachersProbabilitiesAsDividingItsLogits() {
+        // sqrt(0.8) = 2 sqrt(0.2): at T = 2, (0.8, 0.2) becomes (2/3, 1/3)
+        double[] q = SetFitDistillation.tempered(new double[] {0.8, 0.2}, 2);
+        assertEquals(2.0 / 3, q[0], 1e-12);
+        assertEquals(1.0 / 3, q[1], 1e-12);
+        // a softmax of scale 160 at T = 5 is the softmax of scale 32; a zero stays zero
+        double[] cos = {0.9, 0.85, 0.2};
+        double[] t = SetFitDistillation.tempered(Softmax.of(cos, 160), 5);
+        double[] s32 = Softmax.of(cos, 32);
+        for (int c = 0; c < 3; c++) assertEquals(s32[c], t[c], 1e-9, "class " + c);
+        assertEquals(0.0, SetFitDistillation.tempered(new double[] {1, 0}, 3)[1]);
+        assertTrue(SetFitDistillation.tempered(q, 1) == q, "T = 1 leaves the probabilities as they are");
+        assertThrows(IllegalArgumentException.class, () -> new SetFitDistillation(3, 4, 1, 2, 0));
+    }
+
     /** Mean cross-entropy of the teacher's distribution {@code q} of {@code pool} with the student's softmax of scaled cosines to its class vectors. */
     private static double crossEntropy(double[][] q, BertSentenceEncoder enc, List<String> pool, List<String> classTexts, int[] classLabels,
                                        int classes, float scale) {
