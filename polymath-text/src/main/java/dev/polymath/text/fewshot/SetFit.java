@@ -644,23 +644,9 @@ public final class SetFit {
         float[] losses = new float[o.pretrainSteps()];
         try (var trainer = new BertTrainer(bert, BertTrainer.Options.defaults().withLearningRate(o.learningRate()))) {
             trainer.seed((int) seed);
-            int[] order = new int[ids.length];
-            for (int i = 0; i < order.length; i++) order[i] = i;
-            var rnd = new java.util.SplittableRandom(seed);
-            int pos = order.length;
+            var passes = new ShuffledPasses(ids.length, seed);
             for (int step = 0; step < losses.length; step++) {
-                if (pos + b > order.length) {
-                    for (int i = order.length - 1; i > 0; i--) {
-                        int j = rnd.nextInt(i + 1);
-                        int t = order[i];
-                        order[i] = order[j];
-                        order[j] = t;
-                    }
-                    pos = 0;
-                }
-                long[][] batch = new long[b][];
-                for (int k = 0; k < b; k++) batch[k] = ids[order[pos + k]];
-                pos += b;
+                long[][] batch = java.util.Arrays.stream(passes.next(b)).mapToObj(i -> ids[i]).toArray(long[][]::new);
                 losses[step] = MultipleNegativesRankingLoss.trainStep(trainer, batch, batch, MultipleNegativesRankingLoss.DEFAULT_SCALE);
                 var seen = new java.util.ArrayList<Float>();
                 for (int k = Math.max(0, step - MAX_NON_FINITE_IN_A_ROW + 1); k <= step; k++) seen.add(losses[k]);

@@ -1,6 +1,5 @@
 package dev.polymath.text.fewshot;
 
-import dev.polymath.text.FloatMatrix;
 import dev.polymath.text.bert.BertSentenceEncoder;
 import dev.polymath.text.bert.BertTrainer;
 import dev.polymath.text.bert.SoftTargetLoss;
@@ -37,54 +36,24 @@ final class SoftTargetTraining {
         }
         long[][] ids = enc.tokenize(texts);
         int b = Math.min(o.batchSize(), texts.size());
-        int[] order = new int[texts.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        var rnd = new java.util.SplittableRandom(seed);
-        int pos = order.length;
+        var passes = new ShuffledPasses(texts.size(), seed);
         float[][] classVectors = null;
         try (var trainer = new BertTrainer(enc.model(), BertTrainer.Options.defaults().withLearningRate(o.learningRate()))) {
             trainer.seed((int) seed);
             for (int step = 1; step <= steps; step++) {
-                if (pos + b > order.length) {
-                    for (int i = order.length - 1; i > 0; i--) {
-                        int j = rnd.nextInt(i + 1);
-                        int x = order[i];
-                        order[i] = order[j];
-                        order[j] = x;
-                    }
-                    pos = 0;
-                    classVectors = classVectors(enc.encode(classTexts), classLabels, classes);
-                }
+                if (passes.startsPass(b)) classVectors = Prototypes.means(enc.encode(classTexts), classLabels, classes);
+                int[] batch = passes.next(b);
                 long[][] rows = new long[b][];
                 float[][] y = new float[b][];
                 for (int k = 0; k < b; k++) {
-                    rows[k] = ids[order[pos + k]];
-                    y[k] = t[order[pos + k]];
+                    rows[k] = ids[batch[k]];
+                    y[k] = t[batch[k]];
                 }
-                pos += b;
                 SetFit.schedule(trainer, o, step, steps);
                 losses.add(SoftTargetLoss.trainStep(trainer, rows, y, classVectors, o.scale()));
                 SetFit.checkDiverged(losses, offset + step, o);
                 listener.afterStep(offset + step, listenTexts, listenLabels);
             }
         }
-    }
-
-    /** Unit means of the rows of {@code emb} by label; a class without rows fails (its vector would be undefined). */
-    static float[][] classVectors(FloatMatrix emb, int[] labels, int classes) {
-        if (emb.rows() != labels.length) throw new IllegalArgumentException(emb.rows() + " embeddings but " + labels.length + " labels");
-        int d = emb.cols();
-        double[][] sum = new double[classes][d];
-        int[] n = new int[classes];
-        for (int i = 0; i < labels.length; i++) {
-            n[labels[i]]++;
-            for (int j = 0; j < d; j++) sum[labels[i]][j] += emb.get(i, j);
-        }
-        float[][] out = new float[classes][];
-        for (int c = 0; c < classes; c++) {
-            if (n[c] == 0) throw new IllegalArgumentException("class " + c + " has no labelled text to place its vector");
-            out[c] = Prototypes.unit(sum[c]);
-        }
-        return out;
     }
 }

@@ -219,7 +219,7 @@ class SetFitDistillationTest {
     /** Mean cross-entropy of the teacher's distribution {@code q} of {@code pool} with the student's softmax of scaled cosines to its class vectors. */
     private static double crossEntropy(double[][] q, BertSentenceEncoder enc, List<String> pool, List<String> classTexts, int[] classLabels,
                                        int classes, float scale) {
-        float[][] v = SoftTargetTraining.classVectors(enc.encode(classTexts), classLabels, classes);
+        float[][] v = Prototypes.means(enc.encode(classTexts), classLabels, classes);
         var x = enc.encode(pool);
         double ce = 0;
         for (int i = 0; i < q.length; i++) {
