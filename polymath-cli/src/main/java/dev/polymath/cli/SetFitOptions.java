@@ -178,6 +178,9 @@ final class SetFitOptions {
 
     /** The distillation the options ask for, or null. */
     SetFitDistillation distillation() {
+        if (distilTemperature != 1 && distilSoftSteps == 0) {
+            throw new IllegalArgumentException("--setfit-distil-temperature " + distilTemperature + " softens the targets of soft-target steps; add --setfit-distil-soft-steps N");
+        }
         return distilInto.isEmpty() ? null : new SetFitDistillation(distilPerClass, distilSteps, distilFolds, distilSoftSteps, distilTemperature);
     }
 

@@ -90,6 +90,9 @@ class FewShotSetFitCommandTest {
                 "--pool", pool.toString(), "--encoder-threads", "1", "--out", soft.toString());
         assertEquals(0, s.code(), s.err());
         assertTrue(s.out().contains("with 4 of its teacher's labels of 4 pool texts (2 steps + 3 on the teacher's probabilities)"), s.out());
+        var warm = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--teacher", proto.toString(),
+                "--setfit-distil-into", "minilm", "--setfit-distil-temperature", "3", "--pool", pool.toString(), "--out", tmp.resolve("t").toString());
+        assertTrue(warm.code() != 0 && warm.err().contains("add --setfit-distil-soft-steps"), warm.err());
         var sp = MainTest.run("fewshot", "predict", "--model", soft.toString(), "--input", pool.toString(), "--encoder-threads", "1");
         assertEquals(0, sp.code(), sp.err());
         assertEquals(4, sp.out().strip().split("\n").length, sp.out());

@@ -23,13 +23,13 @@ import java.util.function.Function;
  * learn the teacher's labels outside one fold of the pool and label that fold, so every pool text is relabelled by a
  * student that never saw its label.
  *
- * @param perClass the most pool texts kept per teacher label (the most confident ones); the quota keeps classes balanced
- * @param steps    the student's fine-tuning steps
  * <p>With {@code softSteps > 0} the student then learns the teacher's class probabilities of every pool text it may
  * label, not only the kept labels ({@link SoftTargetTraining}: knowledge distillation's soft targets, the support set's
  * own labels as one-hot targets), and its head is fitted again.
  *
- * @param folds     cross-fitting folds of the pool for the generations before the last (1 = none)
+ * @param perClass    the most pool texts kept per teacher label (the most confident ones); the quota keeps classes balanced
+ * @param steps       the student's fine-tuning steps
+ * @param folds       cross-fitting folds of the pool for the generations before the last (1 = none)
  * @param softSteps   steps of soft-target training after the contrastive ones (0 = none)
  * @param temperature the soft targets are the teacher's probabilities at this temperature, {@code q^(1/T)} renormalized
  *                    (Hinton et al.'s T; for a cosine head, its scale divided by T): a fine-tuned teacher's head is
@@ -182,6 +182,9 @@ public record SetFitDistillation(int perClass, int steps, int folds, int softSte
     private Result distil(Teacher teacher, BertSentenceEncoder enc, String model, List<String> texts, List<String> labels,
                           List<String> pool, SetFit.Options o, long seed, SetFit.StepListener onStep) {
         if (pool.isEmpty()) throw new IllegalArgumentException("distillation needs unlabelled texts for the teacher to label; none given");
+        if (softSteps > 0 && o.loraRank() > 0) {
+            throw new IllegalArgumentException("soft-target steps fine-tune every weight of the student; LoRA (rank " + o.loraRank() + ") is not supported with them");
+        }
         var index = LabelIndex.of(labels);
         for (int c = 0; c < index.size(); c++) {
             if (!teacher.labels().labels().contains(index.label(c))) {

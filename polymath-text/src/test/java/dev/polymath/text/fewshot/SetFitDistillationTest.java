@@ -196,6 +196,10 @@ class SetFitDistillationTest {
             assertTrue(after < before - 0.05, "teacher-student cross-entropy on the pool: " + before + " after the contrastive stage, " + after + " after soft targets");
             // the head was fitted again, on the soft-trained encoder
             assertEquals(softEnc.identity(), soft.student().classifier().encoder());
+            // LoRA is refused before any training, not after the contrastive steps
+            var lora = assertThrows(IllegalArgumentException.class, () -> new SetFitDistillation(3, 4, 1, 20)
+                    .distil(teacher, teacherEnc, hardEnc, "minilm", texts, labels, pool, o.withLoraRank(8), 0));
+            assertTrue(lora.getMessage().contains("LoRA"), lora.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> new SetFitDistillation(3, 4, 1, -1));
     }
