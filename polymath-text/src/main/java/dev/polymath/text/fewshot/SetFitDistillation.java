@@ -232,7 +232,7 @@ public record SetFitDistillation(int perClass, int steps, int folds, int softSte
         var losses = new ArrayList<Float>();
         for (float v : r.losses()) losses.add(v);
         SoftTargetTraining.train(enc, kdTexts, targets.toArray(double[][]::new), classSet.get(0), index.indicesOf(classSet.get(1)), index.size(),
-                softSteps, o, dev.polymath.core.util.Seeds.mix(seed, "soft-targets"), r.steps(), losses, onStep, t, l);
+                softSteps, o, dev.polymath.core.util.Seeds.mix(seed, "soft-targets"), r.steps(), losses, step -> onStep.afterStep(step, t, l));
         var head = SetFit.headSet(t, l, o.labelNames());
         var clf = FewShotClassifier.fit(enc, model, FewShotMethods.get(o.head()), head.get(0), head.get(1), List.of(), seed);
         float[] all = new float[losses.size()];

@@ -20,11 +20,10 @@ final class SoftTargetTraining {
      * pulling the softmax of {@code o.scale()} x cosine to the class vectors towards {@code targets[i]} (columns: the
      * classes 0..C-1 of {@code classLabels}); the class vectors are the unit means of {@code classTexts}' embeddings by
      * {@code classLabels}. AdamW at {@code o}'s learning rate and schedule; full fine-tuning. Losses are appended to
-     * {@code losses}, steps numbered from {@code offset + 1} for {@code listener}, which sees {@code listenTexts}/{@code listenLabels}.
+     * {@code losses}; {@code afterStep} gets each step's number, counted on from {@code offset}.
      */
     static void train(BertSentenceEncoder enc, List<String> texts, double[][] targets, List<String> classTexts, int[] classLabels, int classes,
-                      int steps, SetFit.Options o, long seed, int offset, List<Float> losses, SetFit.StepListener listener,
-                      List<String> listenTexts, List<String> listenLabels) {
+                      int steps, SetFit.Options o, long seed, int offset, List<Float> losses, java.util.function.IntConsumer afterStep) {
         if (texts.size() != targets.length) throw new IllegalArgumentException(texts.size() + " texts but " + targets.length + " target rows");
         if (texts.isEmpty()) throw new IllegalArgumentException("soft-target training needs texts");
         if (o.loraRank() > 0) throw new IllegalArgumentException("soft-target training fine-tunes every weight; LoRA (rank " + o.loraRank() + ") is not supported");
@@ -52,7 +51,7 @@ final class SoftTargetTraining {
                 SetFit.schedule(trainer, o, step, steps);
                 losses.add(SoftTargetLoss.trainStep(trainer, rows, y, classVectors, o.scale()));
                 SetFit.checkDiverged(losses, offset + step, o);
-                listener.afterStep(offset + step, listenTexts, listenLabels);
+                afterStep.accept(offset + step);
             }
         }
     }
