@@ -182,10 +182,11 @@ final class FewShotCommand implements Runnable {
             try (var progress = dev.polymath.core.run.Progress.builder("distil").total(d.totalSteps(students.size())).unit("steps").build()) {
                 d.chain(teacherClf, teacherEnc, students, SetFitOptions.settings(encoder), texts, labels, poolTexts, o, seed,
                         (g, fold, folds, student, r) -> {
-                            System.out.printf(Locale.ROOT, "distilled into %s%s with %d of its teacher's labels of %d pool texts (%d steps%s)%n",
+                            System.out.printf(Locale.ROOT, "distilled into %s%s with %d of its teacher's labels of %d pool texts (%d steps%s%s)%n",
                                     students.get(g).name(), folds > 1 ? " (fold " + (fold + 1) + " of " + folds + ")" : "",
                                     r.pseudoRows().length, r.poolTexts(), d.steps(),
-                                    d.softSteps() > 0 ? " + " + d.softSteps() + " on the teacher's probabilities" : "");
+                                    d.softSteps() > 0 ? " + " + d.softSteps() + " on the teacher's probabilities" : "",
+                                    d.propagation().on() ? "; labels spread over its " + d.propagation().neighbours() + "-neighbour graph" : "");
                             if (g == students.size() - 1) SetFit.save(r.student().classifier(), student, students.get(g), out);
                         }, (step, stepTexts, stepLabels) -> progress.step());
             }

@@ -4,6 +4,7 @@ import dev.polymath.text.bert.BertSource;
 import dev.polymath.text.encoder.EncoderSettings;
 import dev.polymath.text.fewshot.PseudoLabels;
 import dev.polymath.text.fewshot.SetFit;
+import dev.polymath.text.fewshot.LabelPropagation;
 import dev.polymath.text.fewshot.SetFitDistillation;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,6 +118,16 @@ final class SetFitOptions {
                     + "renormalized; T > 1 softens them (default: 1)")
     double distilTemperature = 1;
 
+    @Option(names = "--setfit-distil-propagate", paramLabel = "K",
+            description = "setfit distillation: spread the teacher's class probabilities of the pool over a K-nearest-neighbour graph of "
+                    + "its embeddings before keeping labels (label spreading, Zhou et al. 2004; e.g. 10) (default: 0 = off)")
+    int distilPropagate = 0;
+
+    @Option(names = "--setfit-distil-propagate-alpha", paramLabel = "A",
+            description = "setfit distillation with --setfit-distil-propagate: the share of each text's distribution taken from its "
+                    + "neighbours, in [0, 1) (default: 0.99)")
+    double distilPropagateAlpha = 0.99;
+
     @Option(names = "--setfit-soup", description = "setfit, with --setfit-ensemble N: the uniform soup of the N fine-tuned encoders "
             + "(their weights averaged: one model, head fitted on it). fit: saves it; eval: scores it as the row 'setfit soup of N'")
     boolean soup;
@@ -181,7 +192,11 @@ final class SetFitOptions {
         if (distilTemperature != 1 && distilSoftSteps == 0) {
             throw new IllegalArgumentException("--setfit-distil-temperature " + distilTemperature + " softens the targets of soft-target steps; add --setfit-distil-soft-steps N");
         }
-        return distilInto.isEmpty() ? null : new SetFitDistillation(distilPerClass, distilSteps, distilFolds, distilSoftSteps, distilTemperature);
+        if (distilPropagateAlpha != 0.99 && distilPropagate == 0) {
+            throw new IllegalArgumentException("--setfit-distil-propagate-alpha " + distilPropagateAlpha + " weighs label propagation; add --setfit-distil-propagate K");
+        }
+        return distilInto.isEmpty() ? null : new SetFitDistillation(distilPerClass, distilSteps, distilFolds, distilSoftSteps, distilTemperature,
+                LabelPropagation.of(distilPropagate, distilPropagateAlpha));
     }
 
     /** The trainable (DJL) form of the encoder the options name; only the built-in MiniLM or a safetensors folder. */

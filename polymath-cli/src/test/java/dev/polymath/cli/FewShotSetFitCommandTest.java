@@ -87,9 +87,13 @@ class FewShotSetFitCommandTest {
         Path soft = tmp.resolve("soft-student");
         var s = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--setfit-batch", "8", "--teacher", proto.toString(),
                 "--setfit-distil-into", "minilm", "--setfit-distil-per-class", "1", "--setfit-distil-steps", "2", "--setfit-distil-soft-steps", "3",
-                "--pool", pool.toString(), "--encoder-threads", "1", "--out", soft.toString());
+                "--setfit-distil-propagate", "3", "--pool", pool.toString(), "--encoder-threads", "1", "--out", soft.toString());
         assertEquals(0, s.code(), s.err());
-        assertTrue(s.out().contains("with 4 of its teacher's labels of 4 pool texts (2 steps + 3 on the teacher's probabilities)"), s.out());
+        assertTrue(s.out().contains("with 4 of its teacher's labels of 4 pool texts (2 steps + 3 on the teacher's probabilities; "
+                + "labels spread over its 3-neighbour graph)"), s.out());
+        var alpha = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--teacher", proto.toString(),
+                "--setfit-distil-into", "minilm", "--setfit-distil-propagate-alpha", "0.5", "--pool", pool.toString(), "--out", tmp.resolve("a").toString());
+        assertTrue(alpha.code() != 0 && alpha.err().contains("add --setfit-distil-propagate K"), alpha.err());
         var warm = MainTest.run("fewshot", "fit", "--train", "banking77:train_5", "--method", "setfit", "--teacher", proto.toString(),
                 "--setfit-distil-into", "minilm", "--setfit-distil-temperature", "3", "--pool", pool.toString(), "--out", tmp.resolve("t").toString());
         assertTrue(warm.code() != 0 && warm.err().contains("add --setfit-distil-soft-steps"), warm.err());

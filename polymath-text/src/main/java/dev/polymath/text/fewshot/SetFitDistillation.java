@@ -1,5 +1,6 @@
 package dev.polymath.text.fewshot;
 
+import dev.polymath.text.FloatMatrix;
 import dev.polymath.text.bert.BertSentenceEncoder;
 import dev.polymath.text.bert.BertSource;
 import dev.polymath.text.encoder.EncoderSettings;
@@ -27,6 +28,10 @@ import java.util.function.Function;
  * label, not only the kept labels ({@link SoftTargetTraining}: knowledge distillation's soft targets, the support set's
  * own labels as one-hot targets), and its head is fitted again.
  *
+ * <p>With {@code propagation} on, the teacher's class probabilities of the pool are first spread over a nearest-neighbour
+ * graph of the teacher's embeddings of the pool and the support set ({@link LabelPropagation}; support texts start from
+ * their own labels), and the kept labels and soft targets come from the spread distributions.
+ *
  * @param perClass    the most pool texts kept per teacher label (the most confident ones); the quota keeps classes balanced
  * @param steps       the student's fine-tuning steps
  * @param folds       cross-fitting folds of the pool for the generations before the last (1 = none)
@@ -34,8 +39,9 @@ import java.util.function.Function;
  * @param temperature the soft targets are the teacher's probabilities at this temperature, {@code q^(1/T)} renormalized
  *                    (Hinton et al.'s T; for a cosine head, its scale divided by T): a fine-tuned teacher's head is
  *                    calibrated on support texts it was trained on, so its probabilities are near one-hot at T = 1
+ * @param propagation how the teacher's pool probabilities are spread before they are used ({@link LabelPropagation#OFF}: not)
  */
-public record SetFitDistillation(int perClass, int steps, int folds, int softSteps, double temperature) {
+public record SetFitDistillation(int perClass, int steps, int folds, int softSteps, double temperature, LabelPropagation propagation) {
 
     public SetFitDistillation {
         if (perClass < 1) throw new IllegalArgumentException("distillation needs at least 1 pool text per class, got " + perClass);
@@ -43,6 +49,11 @@ public record SetFitDistillation(int perClass, int steps, int folds, int softSte
         if (folds < 1) throw new IllegalArgumentException("distillation folds must be >= 1, got " + folds);
         if (softSteps < 0) throw new IllegalArgumentException("soft-target steps must be >= 0, got " + softSteps);
         if (!(temperature > 0) || Double.isInfinite(temperature)) throw new IllegalArgumentException("distillation temperature must be > 0 and finite, got " + temperature);
+        if (propagation == null) throw new IllegalArgumentException("distillation label propagation must be given (LabelPropagation.OFF for none)");
+    }
+
+    public SetFitDistillation(int perClass, int steps, int folds, int softSteps, double temperature) {
+        this(perClass, steps, folds, softSteps, temperature, LabelPropagation.OFF);
     }
 
     public SetFitDistillation(int perClass, int steps) {
@@ -89,10 +100,30 @@ public record SetFitDistillation(int perClass, int steps, int folds, int softSte
         void accept(int generation, int fold, int folds, BertSentenceEncoder student, Result result);
     }
 
-    /** Class probabilities of texts, columns in {@code labels}' order: a fitted classifier, or labels computed before. */
-    record Teacher(LabelIndex labels, Function<List<String>, double[][]> proba) {
+    /** This distillation with the teacher's pool probabilities spread by {@code p} first. */
+    public SetFitDistillation withPropagation(LabelPropagation p) {
+        return new SetFitDistillation(perClass, steps, folds, softSteps, temperature, p);
+    }
+
+    /**
+     * Class probabilities of texts, columns in {@code labels}' order, and the teacher's embeddings of texts: a fitted
+     * classifier with its encoder, or labels computed before ({@code embed} null: no encoder to build a graph with).
+     */
+    record Teacher(LabelIndex labels, Function<List<String>, double[][]> proba, Function<List<String>, FloatMatrix> embed) {
         static Teacher of(FewShotClassifier clf, SentenceEncoder enc) {
-            return new Teacher(clf.labels(), texts -> clf.predictProba(enc.encode(texts)));
+            // the pool is embedded once, for its probabilities and then for its graph
+            var last = new Object() {
+                List<String> texts;
+                FloatMatrix x;
+            };
+            Function<List<String>, FloatMatrix> embed = texts -> {
+                if (!texts.equals(last.texts)) {
+                    last.x = enc.encode(texts);
+                    last.texts = List.copyOf(texts);
+                }
+                return last.x;
+            };
+            return new Teacher(clf.labels(), texts -> clf.predictProba(embed.apply(texts)), embed);
         }
     }
 
@@ -109,6 +140,10 @@ public record SetFitDistillation(int perClass, int steps, int folds, int softSte
             throw new IllegalArgumentException("cross-fitting (" + folds + " folds) relabels the pool for a later student; name at least two students");
         }
         if (folds > pool.size()) throw new IllegalArgumentException(folds + " folds for a pool of " + pool.size() + " texts");
+        if (folds > 1 && propagation.on()) {
+            throw new IllegalArgumentException("label propagation builds its graph from the teacher's embeddings; a cross-fitted generation ("
+                    + folds + " folds) has no single encoder to give them");
+        }
         link(Teacher.of(teacher, teacherEncoder), students, 0, settings, texts, labels, pool, o, seed, onGeneration, onStep);
     }
 
@@ -159,7 +194,7 @@ public record SetFitDistillation(int perClass, int steps, int folds, int softSte
             double[] q = table.get(t);
             if (q == null) throw new IllegalStateException("no cross-fitted label for pool text '" + t + "'");
             return q;
-        }).toArray(double[][]::new));
+        }).toArray(double[][]::new), null);
     }
 
     private static int[] shuffled(int n, long seed) {
@@ -192,6 +227,7 @@ public record SetFitDistillation(int perClass, int steps, int folds, int softSte
             }
         }
         var probabilities = SetFit.poolProbabilities(teacher.labels(), teacher.proba(), texts, labels, pool);
+        if (propagation.on()) probabilities = propagate(teacher, probabilities, texts, labels, pool);
         var sel = SetFit.pseudoLabel(probabilities, index.size(), new SetFit.SelfTraining(perClass, 0, 0, PseudoLabels.Pick.TOP, true));
         var t = new ArrayList<>(texts);
         var l = new ArrayList<>(labels);
@@ -205,6 +241,28 @@ public record SetFitDistillation(int perClass, int steps, int folds, int softSte
         var r = SetFit.fit(enc, model, t, l, List.of(), student, seed, onStep);
         if (softSteps > 0) r = soften(enc, model, r, texts, labels, probabilities, pool, t, l, student, seed, onStep);
         return new Result(r, sel.rows(), List.copyOf(names), pool.size());
+    }
+
+    /** {@code p} spread over the graph of the teacher's embeddings of the pool texts it gave and the support texts (their own labels as priors). */
+    private SetFit.PoolProbabilities propagate(Teacher teacher, SetFit.PoolProbabilities p, List<String> texts, List<String> labels, List<String> pool) {
+        if (teacher.embed() == null) throw new IllegalArgumentException("label propagation needs the teacher's embeddings of the pool; this teacher has none");
+        var index = LabelIndex.of(labels);
+        int n = p.rows().length;
+        var nodes = new ArrayList<String>(n + texts.size());
+        for (int row : p.rows()) nodes.add(pool.get(row));
+        var x = teacher.embed().apply(nodes);
+        var support = teacher.embed().apply(texts);
+        double[][] prior = new double[n + texts.size()][];
+        System.arraycopy(p.probabilities(), 0, prior, 0, n);
+        int[] y = index.indicesOf(labels);
+        for (int i = 0; i < y.length; i++) {
+            prior[n + i] = new double[index.size()];
+            prior[n + i][y[i]] = 1;
+        }
+        float[] both = java.util.Arrays.copyOf(x.data(), x.data().length + support.data().length);
+        System.arraycopy(support.data(), 0, both, x.data().length, support.data().length);
+        double[][] f = propagation.spread(new FloatMatrix(n + texts.size(), x.cols(), both), prior);
+        return new SetFit.PoolProbabilities(p.rows(), java.util.Arrays.copyOf(f, n));
     }
 
     /**

@@ -20,13 +20,14 @@ import org.junit.jupiter.api.Test;
 class SetFitDistillationTest {
 
     /** The first {@code n} BANKING77 intents: each one's first {@code shots} train texts as the support set, the rest up to {@code upTo} as the pool. */
-    private record Subset(List<String> texts, List<String> labels, List<String> pool) {
+    private record Subset(List<String> texts, List<String> labels, List<String> pool, List<String> poolLabels) {
         static Subset of(int n, int shots, int upTo) {
             Task t = DatasetCatalog.load("banking77").tasks().get(0);
             var keep = t.labels().subList(0, n);
             var texts = new ArrayList<String>();
             var labels = new ArrayList<String>();
             var pool = new ArrayList<String>();
+            var poolLabels = new ArrayList<String>();
             var counts = new HashMap<String, Integer>();
             for (Example e : t.split(Task.TRAIN)) {
                 if (!keep.contains(e.label())) continue;
@@ -36,9 +37,10 @@ class SetFitDistillationTest {
                     labels.add(e.label());
                 } else if (k <= upTo) {
                     pool.add(e.text());
+                    poolLabels.add(e.label());
                 }
             }
-            return new Subset(texts, labels, pool);
+            return new Subset(texts, labels, pool, poolLabels);
         }
     }
 
@@ -202,6 +204,53 @@ class SetFitDistillationTest {
             assertTrue(lora.getMessage().contains("LoRA"), lora.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> new SetFitDistillation(3, 4, 1, -1));
+    }
+
+    @Test
+    void propagatedLabelsAreTheTeachersProbabilitiesSpreadOverItsGraphOfPoolAndSupport() {
+        var sub = Subset.of(8, 5, 30);
+        List<String> texts = sub.texts(), labels = sub.labels(), pool = sub.pool();
+        var settings = EncoderSettings.defaults().withThreads(1);
+        BertSource src = BertSource.builtinMiniLm();
+        var lp = new LabelPropagation(5, 0.9, 60);
+        try (var teacherEnc = BertSentenceEncoder.open(src, settings); var student = BertSentenceEncoder.open(src, settings)) {
+            var teacher = FewShotClassifier.fit(teacherEnc, "minilm", new PrototypeMethod(), texts, labels, List.of(), 0);
+            var o = SetFit.Options.defaults().withBatchSize(8);
+            var d = new SetFitDistillation(25, 2).withPropagation(lp).distil(teacher, teacherEnc, student, "minilm", texts, labels, pool, o, 0);
+
+            // by hand: the teacher's probabilities of the pool, the support texts' own labels, spread over the teacher's embeddings of both
+            var index = LabelIndex.of(labels);
+            assertEquals(index.labels(), teacher.labels().labels());
+            double[][] q = teacher.predictProba(teacherEnc.encode(pool));
+            var nodes = new ArrayList<>(pool);
+            nodes.addAll(texts);
+            double[][] prior = new double[nodes.size()][];
+            System.arraycopy(q, 0, prior, 0, q.length);
+            int[] y = index.indicesOf(labels);
+            for (int i = 0; i < y.length; i++) {
+                prior[pool.size() + i] = new double[index.size()];
+                prior[pool.size() + i][y[i]] = 1;
+            }
+            double[][] f = java.util.Arrays.copyOf(lp.spread(teacherEnc.encode(nodes), prior), pool.size());
+            var expected = PseudoLabels.select(f, PseudoLabels.uniformQuota(index.size(), 25), 0);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected.rows(), d.pseudoRows());
+            for (int j = 0; j < expected.size(); j++) assertEquals(index.label(expected.labels()[j]), d.pseudoLabels().get(j), "pool row " + expected.rows()[j]);
+
+            // on these real texts the spread labels are right more often than the teacher's own
+            int teacherRight = 0, spreadRight = 0;
+            for (int i = 0; i < pool.size(); i++) {
+                int truth = index.indexOf(sub.poolLabels().get(i));
+                if (Softmax.argmax(q[i]) == truth) teacherRight++;
+                if (Softmax.argmax(f[i]) == truth) spreadRight++;
+            }
+            assertTrue(spreadRight > teacherRight, "of " + pool.size() + " pool texts the teacher labels " + teacherRight + " right, the spread " + spreadRight);
+
+            // a cross-fitted generation has no one encoder to build the graph with
+            var e = assertThrows(IllegalArgumentException.class, () -> new SetFitDistillation(3, 2, 2).withPropagation(lp).chain(teacher, teacherEnc,
+                    List.of(src, src), settings, texts, labels, pool, o, 0, (g, k, n, s, r) -> { }, SetFit.StepListener.NONE));
+            assertTrue(e.getMessage().contains("cross-fitted"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new SetFitDistillation(3, 4, 1, 0, 1, null));
     }
 
     @Test
