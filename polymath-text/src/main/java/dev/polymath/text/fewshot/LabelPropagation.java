@@ -57,30 +57,36 @@ public record LabelPropagation(int neighbours, double alpha, int iterations) {
             if (sum == 0) throw new IllegalArgumentException("label propagation: prior row " + i + " is all zero");
         }
         int k = Math.min(neighbours, n - 1);
-        double[][] f = new double[n][];
-        for (int i = 0; i < n; i++) f[i] = prior[i].clone();
+        // F and Y flat, row-major: the update is a sparse-times-dense product whose inner loop runs over contiguous classes
+        double[] y = new double[n * classes];
+        for (int i = 0; i < n; i++) System.arraycopy(prior[i], 0, y, i * classes, classes);
+        double[] f = y.clone();
         if (k >= 1 && alpha > 0) {
             var s = Graph.of(x, k);
+            double[] next = new double[f.length];
             for (int t = 0; t < iterations; t++) {
-                double[][] next = new double[n][classes];
                 for (int i = 0; i < n; i++) {
-                    double[] out = next[i];
+                    int o = i * classes;
+                    java.util.Arrays.fill(next, o, o + classes, 0);
                     for (int e = s.start[i]; e < s.start[i + 1]; e++) {
                         double w = alpha * s.weight[e];
-                        double[] from = f[s.column[e]];
-                        for (int c = 0; c < classes; c++) out[c] += w * from[c];
+                        int from = s.column[e] * classes;
+                        for (int c = 0; c < classes; c++) next[o + c] += w * f[from + c];
                     }
-                    for (int c = 0; c < classes; c++) out[c] += (1 - alpha) * prior[i][c];
+                    for (int c = 0; c < classes; c++) next[o + c] += (1 - alpha) * y[o + c];
                 }
+                double[] swap = f;
                 f = next;
+                next = swap;
             }
         }
-        for (double[] row : f) {
+        double[][] out = new double[n][classes];
+        for (int i = 0; i < n; i++) {
             double sum = 0;
-            for (double v : row) sum += v;
-            for (int c = 0; c < row.length; c++) row[c] /= sum;
+            for (int c = 0; c < classes; c++) sum += f[i * classes + c];
+            for (int c = 0; c < classes; c++) out[i][c] = f[i * classes + c] / sum;
         }
-        return f;
+        return out;
     }
 
     /** {@code S = D^-1/2 W D^-1/2} in compressed rows; W's edges are each row's k nearest others, symmetrized (W + W^T). */
